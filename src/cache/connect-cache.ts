@@ -1,0 +1,140 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import { CacheUnavailable, describeError } from '../errors.js';
+import { redactUrl } from './redact-url.js';
+
+/** One node whose keyspace is scanned: the standalone server, or one shard of a cluster. */
+export interface CacheShard {
+  /** `host:port` (or the redacted URL) for messages. */
+  name: string;
+  role: 'standalone' | 'master' | 'replica';
+  redis: Redis;
+  /** Hash-slot ranges served (cluster only), to route named keys (`check KEY…`). */
+  slots?: [number, number][];
+}
+
+/** The cache as tenantwatch reads it: the shards to scan, each read directly. */
+export interface CacheConnection {
+  shards: CacheShard[];
+  close(): Promise<void>;
+}
+
+export interface CacheTarget {
+  url?: string;
+  cluster?: { nodes: string[]; readFrom: 'master' | 'replica' };
+}
+
+/**
+ * Fail fast instead of ioredis's retry-forever default: a CLI scan must end with one clear line,
+ * and a long-running worker reconnects through its own supervision.
+ */
+const CLIENT_OPTIONS: RedisOptions = {
+  lazyConnect: true,
+  connectTimeout: 5000,
+  maxRetriesPerRequest: 2,
+  retryStrategy: (attempt) => (attempt > 3 ? null : attempt * 250),
+  enableOfflineQueue: true,
+};
+
+/** Connect to the cache; for a cluster, one direct connection per master (or one replica each). */
+export async function connectCache(target: CacheTarget): Promise<CacheConnection> {
+  if (target.cluster) return connectCluster(target.cluster.nodes, target.cluster.readFrom);
+  if (!target.url) throw new CacheUnavailable('cache: no url configured');
+  const redis = await openRedis(target.url, {});
+  return { shards: [{ name: redactUrl(target.url), role: 'standalone', redis }], close: () => quitAll([redis]) };
+}
+
+/** Open one connection and prove it answers, or throw CacheUnavailable naming the URL. */
+export async function openRedis(url: string, extra: RedisOptions): Promise<Redis> {
+  const redis = new Redis(url, { ...CLIENT_OPTIONS, ...extra });
+  // Swallowing here is deliberate only for the 'error' event: failures surface through the
+  // rejected commands below and in the caller, which has the context to report them.
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+    return redis;
+  } catch (err) {
+    redis.disconnect();
+    throw new CacheUnavailable(`cannot reach the cache at ${redactUrl(url)}: ${describeError(err)}`, { cause: err });
+  }
+}
+
+interface ClusterNodeLine {
+  id: string;
+  address: string;
+  flags: string[];
+  masterId: string;
+  slots: [number, number][];
+}
+
+/** Parse CLUSTER NODES (works on Redis 3+; CLUSTER SHARDS needs 7). */
+export function parseClusterNodes(text: string): ClusterNodeLine[] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((line) => {
+      const parts = line.trim().split(' ');
+      return {
+        id: parts[0] ?? '',
+        address: (parts[1] ?? '').split('@')[0]!.split(',')[0]!,
+        flags: (parts[2] ?? '').split(','),
+        masterId: parts[3] ?? '-',
+        slots: parts.slice(8).flatMap((r): [number, number][] => {
+          if (r.startsWith('[')) return []; // a slot being migrated or imported
+          const [a, b] = r.split('-');
+          return [[Number(a), Number(b ?? a)]];
+        }),
+      };
+    });
+}
+
+async function connectCluster(seeds: string[], readFrom: 'master' | 'replica'): Promise<CacheConnection> {
+  let topology: ClusterNodeLine[] | undefined;
+  const failures: string[] = [];
+  for (const seed of seeds) {
+    let probe: Redis | undefined;
+    try {
+      probe = await openRedis(seed, {});
+      topology = parseClusterNodes(String(await probe.call('CLUSTER', 'NODES')));
+      break;
+    } catch (err) {
+      failures.push(`${redactUrl(seed)}: ${describeError(err)}`);
+    } finally {
+      probe?.disconnect();
+    }
+  }
+  if (!topology) throw new CacheUnavailable(`cannot reach any cluster seed node (${failures.join('; ')})`);
+  const healthy = (n: ClusterNodeLine) => !n.flags.some((f) => f === 'fail' || f === 'handshake' || f === 'noaddr');
+  const masters = topology.filter((n) => n.flags.includes('master') && n.slots.length > 0 && healthy(n));
+  const template = new URL(seeds[0]!);
+  const shards: CacheShard[] = [];
+  try {
+    for (const master of masters) {
+      const replica = topology.find((n) => n.masterId === master.id && n.flags.includes('slave') && healthy(n));
+      if (readFrom === 'replica' && !replica) {
+        throw new CacheUnavailable(`cluster shard ${master.address} has no healthy replica (readFrom: replica)`);
+      }
+      const node = readFrom === 'replica' ? replica! : master;
+      const url = new URL(template.toString());
+      const [host, port] = splitAddress(node.address);
+      url.hostname = host;
+      url.port = port;
+      url.pathname = '';
+      const redis = await openRedis(url.toString(), { readOnly: readFrom === 'replica' });
+      shards.push({ name: node.address, role: readFrom === 'replica' ? 'replica' : 'master', redis, slots: master.slots });
+    }
+  } catch (err) {
+    await quitAll(shards.map((s) => s.redis));
+    throw err;
+  }
+  return { shards, close: () => quitAll(shards.map((s) => s.redis)) };
+}
+
+function splitAddress(address: string): [string, string] {
+  const i = address.lastIndexOf(':');
+  return [address.slice(0, i), address.slice(i + 1)];
+}
+
+async function quitAll(clients: Redis[]): Promise<void> {
+  await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
+}

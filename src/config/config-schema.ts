@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { parseDuration, parseSize } from './units.js';
+
+/** Zod schema of tenantwatch.yaml (SPEC §2). Cross-field rules live in validate-config.ts. */
+
+const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const ms = parseDuration(v);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `not a duration: "${v}" (use ms, s, m or h, e.g. 2s)` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const size = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const bytes = parseSize(v);
+  if (bytes === undefined) {
+    ctx.addIssue({ code: 'custom', message: `not a size: "${v}" (use kb, mb or gb, e.g. 1mb)` });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+const count = (min: number) => z.coerce.number().int().min(min);
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+const redisUrl = z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL');
+const pgUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL');
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/, 'must be a table or column name');
+const stringOrList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((v) => (typeof v === 'string' ? [v] : v));
+
+const owner = z.strictObject({
+  table: identifier,
+  tenant: identifier,
+  match: z.record(identifier, z.string().min(1)).refine((m) => Object.keys(m).length > 0, 'needs at least one column'),
+});
+
+const pattern = z.strictObject({
+  name: z.string().min(1),
+  key: z.string().min(1),
+  global: flag.default(false),
+  type: z.enum(['auto', 'string', 'hash', 'json']).default('auto'),
+  field: z.string().min(1).optional(),
+  format: z.string().min(1).default('auto'),
+  compression: z.enum(['auto', 'none', 'gzip', 'zlib', 'deflate', 'brotli', 'zstd', 'lz4', 'xz']).default('auto'),
+  base64: flag.default(false),
+  marker: stringOrList.optional(),
+  items: z.string().min(1).optional(),
+  owner: owner.optional(),
+});
+
+export const configSchema = z.object({
+  cache: z.strictObject({
+    url: redisUrl.optional(),
+    cluster: z
+      .strictObject({
+        nodes: z.array(redisUrl).min(1),
+        readFrom: z.enum(['master', 'replica']).default('master'),
+      })
+      .optional(),
+  }),
+  source: z
+    .strictObject({
+      url: pgUrl,
+      statementTimeout: duration.default(2000),
+    })
+    .optional(),
+  state: z
+    .strictObject({ database: pgUrl.optional(), redis: redisUrl.optional() })
+    .default({}),
+  tenants: z.strictObject({ table: identifier, id: identifier }).optional(),
+  sweep: z
+    .strictObject({
+      every: duration.default(300_000),
+      rate: count(0).default(5000),
+      count: count(1).default(500),
+      maxValueBytes: size.default(1024 * 1024),
+      sample: count(0).default(0),
+      maxDepth: count(1).default(256),
+    })
+    .default({ every: 300_000, rate: 5000, count: 500, maxValueBytes: 1024 * 1024, sample: 0, maxDepth: 256 }),
+  realtime: z.strictObject({ keyspaceEvents: flag.default(false) }).default({ keyspaceEvents: false }),
+  confirm: z.strictObject({ after: duration.default(2000) }).default({ after: 2000 }),
+  unregistered: z.enum(['critical', 'warning', 'info', 'ignore']).default('warning'),
+  patterns: z.array(pattern).default([]),
+  // Sections owned by later features; validated there, carried through here untouched.
+  alerts: z.record(z.string(), z.unknown()).optional(),
+  api: z.record(z.string(), z.unknown()).optional(),
+  lint: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type RawConfig = z.output<typeof configSchema>;
+export type RawPattern = z.output<typeof pattern>;

@@ -1,0 +1,99 @@
+import { ConfigError } from '../errors.js';
+import { compileJsonPath } from '../markers/json-path.js';
+import { parseKeyPattern } from '../registry/compile-patterns.js';
+import type { PatternConfig, SeverityOrIgnore } from '../types.js';
+import type { RawConfig } from './config-schema.js';
+
+/** The validated, frozen configuration every module receives. */
+export interface TenantwatchConfig {
+  cache: { url?: string; cluster?: { nodes: string[]; readFrom: 'master' | 'replica' } };
+  source?: { url: string; statementTimeoutMs: number };
+  state: { database?: string; redis?: string };
+  tenants?: { table: string; id: string };
+  sweep: { everyMs: number; rate: number; count: number; maxValueBytes: number; sample: number; maxDepth: number };
+  realtime: { keyspaceEvents: boolean };
+  confirm: { afterMs: number };
+  unregistered: SeverityOrIgnore;
+  patterns: readonly PatternConfig[];
+  alerts?: Record<string, unknown>;
+  api?: Record<string, unknown>;
+  lint?: Record<string, unknown>;
+}
+
+/** Cross-field rules the schema cannot express; collects every problem before throwing. */
+export function validateConfig(raw: RawConfig): TenantwatchConfig {
+  const problems: string[] = [];
+  if (!raw.cache.url && !raw.cache.cluster) problems.push('cache.url: required (or cache.cluster)');
+  const names = new Set<string>();
+  const patterns: PatternConfig[] = raw.patterns.map((p, index) => {
+    const at = `patterns[${index}]`;
+    if (names.has(p.name)) problems.push(`${at}.name: duplicate pattern name "${p.name}"`);
+    names.add(p.name);
+    let placeholders: string[] = [];
+    try {
+      placeholders = parseKeyPattern(p.key).flatMap((s) => (s.kind === 'placeholder' ? [s.name] : []));
+    } catch (err) {
+      problems.push(`${at}.key: ${(err as Error).message}`);
+    }
+    const marker = p.marker;
+    marker?.forEach((m, i) => checkPath(m, marker.length > 1 ? `${at}.marker[${i}]` : `${at}.marker`, problems));
+    if (p.items) checkPath(p.items, `${at}.items`, problems);
+    if (p.field && p.type !== 'hash') problems.push(`${at}.field: only valid with type: hash`);
+    if (p.global && p.owner) problems.push(`${at}.owner: a global pattern has no owner`);
+    if (p.owner) {
+      if (!raw.source) problems.push(`${at}.owner: needs source.url (the database that knows owners)`);
+      for (const [column, from] of Object.entries(p.owner.match)) {
+        const where = `${at}.owner.match.${column}`;
+        if (column === p.owner.tenant) problems.push(`${where}: match never names the tenant column`);
+        if (from.startsWith('$')) checkPath(from, where, problems);
+        else if (!placeholders.includes(from)) problems.push(`${where}: "${from}" is not a placeholder of key "${p.key}"`);
+        else if (from === 'tenant') problems.push(`${where}: {tenant} is compared through owner.tenant, not match`);
+      }
+    }
+    return Object.freeze({
+      name: p.name,
+      key: p.key,
+      index,
+      global: p.global,
+      type: p.type,
+      field: p.field,
+      format: p.format,
+      compression: p.compression,
+      base64: p.base64,
+      marker: p.marker,
+      items: p.items,
+      owner: p.owner,
+    });
+  });
+  if (raw.tenants && !raw.source) problems.push('tenants: needs source.url');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({
+    cache: raw.cache,
+    source: raw.source && { url: raw.source.url, statementTimeoutMs: raw.source.statementTimeout },
+    state: raw.state,
+    tenants: raw.tenants,
+    sweep: {
+      everyMs: raw.sweep.every,
+      rate: raw.sweep.rate,
+      count: raw.sweep.count,
+      maxValueBytes: raw.sweep.maxValueBytes,
+      sample: raw.sweep.sample,
+      maxDepth: raw.sweep.maxDepth,
+    },
+    realtime: raw.realtime,
+    confirm: { afterMs: raw.confirm.after },
+    unregistered: raw.unregistered,
+    patterns: Object.freeze(patterns),
+    alerts: raw.alerts,
+    api: raw.api,
+    lint: raw.lint,
+  });
+}
+
+function checkPath(path: string, at: string, problems: string[]): void {
+  try {
+    compileJsonPath(path);
+  } catch (err) {
+    problems.push(`${at}: ${(err as Error).message}`);
+  }
+}

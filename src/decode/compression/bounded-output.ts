@@ -1,0 +1,64 @@
+import { oversized } from '../decode-error.js';
+
+/**
+ * An output buffer that grows by doubling but never past `maxBytes`: asking for more throws
+ * `oversized` before anything is allocated, which is what keeps a decompression bomb from
+ * costing more than about maxBytes of memory.
+ */
+export class BoundedOutput {
+  private buffer: Uint8Array;
+  private used = 0;
+
+  constructor(
+    private readonly maxBytes: number,
+    sizeHint: number,
+  ) {
+    this.buffer = new Uint8Array(Math.max(1, Math.min(maxBytes, sizeHint)));
+  }
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.used;
+  }
+
+  private reserve(count: number): void {
+    const needed = this.used + count;
+    if (needed > this.maxBytes) throw oversized(this.maxBytes);
+    if (needed <= this.buffer.length) return;
+    let capacity = this.buffer.length;
+    while (capacity < needed) capacity *= 2;
+    const grown = new Uint8Array(Math.min(capacity, this.maxBytes));
+    grown.set(this.buffer.subarray(0, this.used));
+    this.buffer = grown;
+  }
+
+  /** Appends `count` bytes of `source` starting at `start`. */
+  append(source: Uint8Array, start = 0, count = source.length - start): void {
+    this.reserve(count);
+    this.buffer.set(source.subarray(start, start + count), this.used);
+    this.used += count;
+  }
+
+  /** LZ77 back-reference: repeats `count` bytes starting `distance` bytes back (may overlap). */
+  copyMatch(distance: number, count: number): void {
+    this.reserve(count);
+    const buffer = this.buffer;
+    const from = this.used - distance;
+    let to = this.used;
+    let left = count;
+    // An overlapping match repeats a period of `distance` bytes; copying the already repeated
+    // prefix doubles the chunk each round instead of moving one byte at a time.
+    while (left > 0) {
+      const chunk = Math.min(left, to - from);
+      buffer.copyWithin(to, from, from + chunk);
+      to += chunk;
+      left -= chunk;
+    }
+    this.used += count;
+  }
+
+  /** The bytes written, without copying. */
+  result(): Uint8Array {
+    return this.buffer.subarray(0, this.used);
+  }
+}

@@ -1,0 +1,19 @@
+import type { FormatDecoder } from './format-decoder.js';
+import { jsonFormat } from './json.js';
+import { keyvFormat } from './keyv.js';
+import { msgpackFormat } from './msgpack.js';
+import { textFormat } from './text.js';
+
+/**
+ * Every format, in the order `auto` tries those whose sniff() accepts the bytes. Keyv comes
+ * before JSON because a Keyv envelope is JSON: the more specific reading wins. A new format
+ * (pickle, rails, php, java, dotnet, go-cache) is one module and one line here.
+ */
+export const FORMATS: readonly FormatDecoder[] = Object.freeze([keyvFormat, jsonFormat, msgpackFormat, textFormat]);
+
+/** The format registered under `name`, if any. */
+export function findFormat(name: string): FormatDecoder | undefined {
+  return FORMATS.find((format) => format.name === name);
+}
+
+export type { DecodeContext, EmbeddedValue, FormatDecoder } from './format-decoder.js';

@@ -1,0 +1,54 @@
+import type pg from 'pg';
+import { SourceUnavailable, describeError } from '../errors.js';
+import { coerceForColumn } from '../source/column-kind.js';
+import { isSourceConnectionError } from '../source/connect-source.js';
+import { quoteIdent, quoteQualified } from '../source/quote-ident.js';
+
+/** Bound on remembered tenant ids: real SaaS have thousands of tenants, not millions. */
+const MAX_REMEMBERED = 100_000;
+
+/**
+ * Which tenant ids exist in `tenants.table`, asked once per batch for the ids not seen yet.
+ * Only existing tenants are remembered; an unknown id is asked again next batch, so a tenant
+ * created mid-scan is not reported for long.
+ */
+export class TenantDirectory {
+  private readonly known = new Set<string>();
+  private readonly sql: string;
+
+  constructor(private readonly table: string, id: string, private readonly idType: string) {
+    this.sql = `SELECT t.${quoteIdent(id)}::text AS id FROM ${quoteQualified(table)} t WHERE t.${quoteIdent(id)} = ANY($1::${idType}[])`;
+  }
+
+  /** The subset of `ids` that names no tenant. */
+  async unknown(pool: pg.Pool, ids: Iterable<string>): Promise<Set<string>> {
+    const unknown = new Set<string>();
+    const ask: string[] = [];
+    const asked = new Map<string, string>();
+    for (const id of ids) {
+      if (this.known.has(id) || asked.has(id) || unknown.has(id)) continue;
+      const v = coerceForColumn(id, this.idType);
+      if (v === undefined) unknown.add(id);
+      else {
+        asked.set(id, v);
+        ask.push(v);
+      }
+    }
+    if (ask.length === 0) return unknown;
+    let rows: { id: string }[];
+    try {
+      rows = (await pool.query<{ id: string }>(this.sql, [ask])).rows;
+    } catch (err) {
+      const message = `tenant lookup in ${this.table} failed: ${describeError(err)}`;
+      if (isSourceConnectionError(err)) throw new SourceUnavailable(message, { cause: err });
+      throw new Error(message, { cause: err });
+    }
+    const found = new Set(rows.map((r) => r.id));
+    for (const [id, v] of asked) {
+      if (found.has(v)) {
+        if (this.known.size < MAX_REMEMBERED) this.known.add(id);
+      } else unknown.add(id);
+    }
+    return unknown;
+  }
+}

@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import { isOwnKey } from '../cache/own-keys.js';
+import type { TokenBucket } from '../cache/rate-limit.js';
+import { readTtls, readValues, type ReadRequest } from '../cache/read-values.js';
+import type { TenantwatchConfig } from '../config/validate-config.js';
+import { decodeValue } from '../decode/decode-value.js';
+import { judgeEntry, type UnitOwnership } from '../ownership/judge-entry.js';
+import { OwnerQueryFailed, type OwnerProbe } from '../ownership/owner-query.js';
+import type { TenantDirectory } from '../ownership/tenant-directory.js';
+import type { KeyRegistry } from '../registry/classify-key.js';
+import type { DecodeResult, Finding, ReadValue } from '../types.js';
+import type { PatternChecks } from './compile-checks.js';
+import { prepareEntry, type EntryDraft } from './prepare-entry.js';
+import { bump, emptyOutcome, type BatchOutcome } from './scan-report.js';
+
+/** Everything a batch check needs; built once per scan by the caller. */
+export interface CheckContext {
+  config: TenantwatchConfig;
+  registry: KeyRegistry;
+  checks: Map<string, PatternChecks>;
+  source?: pg.Pool;
+  tenants?: TenantDirectory;
+  bucket: TokenBucket;
+  /** Only keys of these patterns are checked (`--pattern`). */
+  patternFilter?: ReadonlySet<string>;
+}
+
+interface Pending {
+  key: string;
+  buf: Buffer;
+  values: Record<string, string>;
+  checks: PatternChecks;
+}
+
+/**
+ * Check one batch of keys from one node: classify → read (rate limited, size-guarded) →
+ * decode → markers → one owner query per pattern → judge. Only keys with findings cost an
+ * extra round trip (their TTL) and a hash.
+ */
+export async function checkBatch(ctx: CheckContext, redis: Redis, keys: readonly Buffer[]): Promise<BatchOutcome> {
+  const out = emptyOutcome();
+  const pending: Pending[] = [];
+  for (const buf of keys) {
+    const key = buf.toString('utf8');
+    if (isOwnKey(key)) continue;
+    const cls = ctx.registry.classify(key);
+    if (cls.kind === 'unregistered') {
+      if (ctx.patternFilter || ctx.config.unregistered === 'ignore') continue;
+      out.scanned++;
+      const u = out.unregistered.get(cls.shape);
+      if (u) {
+        u.count++;
+        if (u.samples.length < 10) u.samples.push(key);
+      } else out.unregistered.set(cls.shape, { count: 1, samples: [key] });
+      continue;
+    }
+    const p = cls.pattern;
+    if (ctx.patternFilter && !ctx.patternFilter.has(p.name)) continue;
+    out.scanned++;
+    bump(out.perPattern, p.name);
+    if (p.global) continue;
+    const checks = ctx.checks.get(p.name)!;
+    if (!checks.hasTenant) bump(out.unscoped, p.name);
+    pending.push({ key, buf, values: cls.values, checks });
+  }
+  if (pending.length === 0) return out;
+
+  await ctx.bucket.take(pending.length);
+  const requests: ReadRequest[] = pending.map((p) => ({ key: p.buf, type: p.checks.config.type, field: p.checks.config.field }));
+  const reads = await readValues(redis, requests, ctx.config.sweep.maxValueBytes);
+
+  const drafts: { draft: EntryDraft; read: ReadValue; buf: Buffer }[] = [];
+  pending.forEach((p, i) => {
+    const read = reads[i]!;
+    if (read.status === 'vanished') {
+      out.vanished++;
+      return;
+    }
+    if (read.status === 'error') {
+      bump(out.unchecked, `cache read failed: ${read.detail}`);
+      return;
+    }
+    drafts.push({ draft: prepareEntry(p.key, p.values, p.checks, read, decodeRead(read, p.checks, ctx.config)), read, buf: p.buf });
+  });
+
+  const ownership = await askOwners(ctx, drafts.map((d) => d.draft), out);
+  const unknown = await unknownTenants(ctx, drafts.map((d) => d.draft));
+  const flagged: { finding: Finding; read: ReadValue; buf: Buffer }[] = [];
+  drafts.forEach(({ draft, read, buf }, i) => {
+    for (const finding of judgeEntry(draft, ownership[i]!, unknown)) flagged.push({ finding, read, buf });
+  });
+  if (flagged.length > 0) await describePayloads(redis, flagged);
+  out.findings = flagged.map((f) => f.finding);
+  return out;
+}
+
+function decodeRead(read: ReadValue, checks: PatternChecks, config: TenantwatchConfig): DecodeResult | undefined {
+  const opts = {
+    format: checks.config.format,
+    compression: checks.config.compression,
+    base64: checks.config.base64,
+    maxBytes: config.sweep.maxValueBytes,
+    maxDepth: config.sweep.maxDepth,
+  };
+  if (read.status === 'value') return decodeValue(read.bytes, opts);
+  if (read.status === 'hash') {
+    // A hash without a configured field is checked as a map of its fields' text.
+    const value: Record<string, string> = Object.create(null) as Record<string, string>;
+    for (const [f, v] of Object.entries(read.fields)) value[f] = v.toString('utf8');
+    return { ok: true, value, format: 'hash' };
+  }
+  return undefined;
+}
+
+/** One owner query per pattern for every unit of the batch that has match values. */
+async function askOwners(ctx: CheckContext, drafts: readonly EntryDraft[], out: BatchOutcome): Promise<UnitOwnership[][]> {
+  const result: UnitOwnership[][] = drafts.map((d) => d.units.map(() => undefined));
+  const byPattern = new Map<PatternChecks, { d: number; u: number; probe: OwnerProbe }[]>();
+  drafts.forEach((draft, d) => {
+    if (!draft.checks.ownerQuery) return;
+    draft.units.forEach((unit, u) => {
+      if (!unit.match) return;
+      if ('missing' in unit.match) {
+        if (draft.payload.state === 'decoded') bump(out.unchecked, `${unit.match.missing} (pattern ${draft.checks.config.name})`);
+        return;
+      }
+      const candidates = new Set<string>(unit.markers?.tenants ?? []);
+      if (draft.keyTenant !== undefined) candidates.add(draft.keyTenant);
+      const list = byPattern.get(draft.checks) ?? [];
+      list.push({ d, u, probe: { values: unit.match.values, candidates: [...candidates], wantOwners: !draft.checks.hasTenant } });
+      byPattern.set(draft.checks, list);
+    });
+  });
+  if (!ctx.source) return result;
+  for (const [checks, list] of byPattern) {
+    try {
+      const answers = await checks.ownerQuery!.run(ctx.source, list.map((l) => l.probe));
+      list.forEach((l, i) => (result[l.d]![l.u] = answers[i]));
+    } catch (err) {
+      if (!(err instanceof OwnerQueryFailed)) throw err;
+      // The key was read but its ownership is unknown: counted, never called clean.
+      const keys = new Set(list.map((l) => l.d));
+      bump(out.unchecked, err.message, keys.size);
+    }
+  }
+  return result;
+}
+
+async function unknownTenants(ctx: CheckContext, drafts: readonly EntryDraft[]): Promise<ReadonlySet<string>> {
+  if (!ctx.tenants || !ctx.source) return new Set();
+  const ids = new Set<string>();
+  for (const d of drafts) {
+    if (d.keyTenant !== undefined) ids.add(d.keyTenant);
+    for (const u of d.units) u.markers?.tenants.forEach((t) => ids.add(t));
+  }
+  return ctx.tenants.unknown(ctx.source, ids);
+}
+
+/** SHA-256, size and TTL of flagged payloads: identify the bytes without keeping them. */
+async function describePayloads(redis: Redis, flagged: { finding: Finding; read: ReadValue; buf: Buffer }[]): Promise<void> {
+  const unique = [...new Map(flagged.map((f) => [f.finding.key!, f.buf])).entries()];
+  const ttls = await readTtls(redis, unique.map(([, b]) => b));
+  const ttlByKey = new Map(unique.map(([k], i) => [k, ttls[i]]));
+  const shaCache = new Map<ReadValue, string>();
+  for (const f of flagged) {
+    const ttl = ttlByKey.get(f.finding.key!);
+    if (ttl !== undefined) f.finding.ttlSeconds = ttl;
+    if (f.read.status === 'value') {
+      let sha = shaCache.get(f.read);
+      if (!sha) shaCache.set(f.read, (sha = createHash('sha256').update(f.read.bytes).digest('hex')));
+      f.finding.payloadSha256 = sha;
+      f.finding.sizeBytes = f.read.bytes.length;
+    } else if (f.read.status === 'oversized' || f.read.status === 'hash') {
+      f.finding.sizeBytes = f.read.size;
+    }
+  }
+}

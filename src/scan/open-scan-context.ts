@@ -1,0 +1,54 @@
+import type pg from 'pg';
+import { connectCache, type CacheConnection } from '../cache/connect-cache.js';
+import { TokenBucket } from '../cache/rate-limit.js';
+import type { TenantwatchConfig } from '../config/validate-config.js';
+import { TenantDirectory } from '../ownership/tenant-directory.js';
+import { compileRegistry } from '../registry/classify-key.js';
+import { connectSource } from '../source/connect-source.js';
+import { inspectSource } from '../source/inspect-source.js';
+import type { CheckContext } from './check-batch.js';
+import { compileChecks } from './compile-checks.js';
+
+export interface ScanSession {
+  ctx: CheckContext;
+  cache: CacheConnection;
+  close(): Promise<void>;
+}
+
+/**
+ * Connect to the cache and (when a pattern needs it) the source, verify the owner tables,
+ * and compile the registry: everything `scan`, `check` and the workers share.
+ */
+export async function openScanSession(config: TenantwatchConfig, opts: { rate?: number; patternFilter?: ReadonlySet<string> } = {}): Promise<ScanSession> {
+  const needsSource = config.patterns.some((p) => p.owner) || config.tenants !== undefined;
+  let source: pg.Pool | undefined;
+  if (needsSource && config.source) source = await connectSource(config.source.url, config.source.statementTimeoutMs);
+  let cache: CacheConnection | undefined;
+  try {
+    const schema = source ? await inspectSource(source, config.patterns, config.tenants) : new Map();
+    cache = await connectCache(config.cache);
+    const tenantsTable = config.tenants && schema.get(config.tenants.table);
+    const ctx: CheckContext = {
+      config,
+      registry: compileRegistry(config.patterns),
+      checks: compileChecks(config.patterns, schema),
+      source,
+      tenants: config.tenants && tenantsTable ? new TenantDirectory(config.tenants.table, config.tenants.id, tenantsTable.get(config.tenants.id)!) : undefined,
+      bucket: new TokenBucket(opts.rate ?? config.sweep.rate),
+      patternFilter: opts.patternFilter,
+    };
+    const c = cache;
+    return {
+      ctx,
+      cache: c,
+      close: async () => {
+        await c.close();
+        await source?.end();
+      },
+    };
+  } catch (err) {
+    await cache?.close();
+    await source?.end();
+    throw err;
+  }
+}

@@ -1,0 +1,34 @@
+/** How a column's values must look, so a key's text never makes a typed query fail. */
+export type ColumnKind = 'integer' | 'uuid' | 'text' | 'other';
+
+const INTEGER_RANGES: Record<string, [bigint, bigint]> = {
+  smallint: [-32768n, 32767n],
+  integer: [-2147483648n, 2147483647n],
+  bigint: [-9223372036854775808n, 9223372036854775807n],
+};
+
+export function columnKind(sqlType: string): ColumnKind {
+  if (sqlType in INTEGER_RANGES) return 'integer';
+  if (sqlType === 'uuid') return 'uuid';
+  if (sqlType === 'text' || sqlType.startsWith('character varying') || sqlType.startsWith('character(')) return 'text';
+  return 'other';
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The value as the column can take it, or undefined when no row could hold it. */
+export function coerceForColumn(value: string, sqlType: string): string | undefined {
+  const kind = columnKind(sqlType);
+  if (kind === 'integer') {
+    if (!/^-?\d{1,20}$/.test(value)) return undefined;
+    const n = BigInt(value);
+    const [lo, hi] = INTEGER_RANGES[sqlType]!;
+    return n >= lo && n <= hi ? n.toString() : undefined;
+  }
+  if (kind === 'uuid') {
+    const v = value.replace(/^\{(.*)\}$/, '$1');
+    return UUID.test(v) ? v.toLowerCase() : undefined;
+  }
+  // Postgres text cannot hold NUL; such a value names no row.
+  return value.includes('\0') ? undefined : value;
+}

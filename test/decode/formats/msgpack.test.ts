@@ -1,0 +1,73 @@
+import { encode } from '@msgpack/msgpack';
+import { describe, expect, it } from 'vitest';
+import { decodeValue } from '../../../src/decode/decode-value.js';
+import { msgpackFormat } from '../../../src/decode/formats/msgpack.js';
+import { SAMPLE, options, utf8 } from '../helpers/fixtures.js';
+
+/** msgpack fixstr: length in the head byte. */
+const str = (text: string) => [0xa0 | text.length, ...utf8(text)];
+
+describe('format: msgpack', () => {
+  it('decodes the bytes go-redis and django-redis write for a record, under auto', () => {
+    const bytes = encode(SAMPLE);
+    expect([...bytes.subarray(0, 7)]).toEqual([0x83, 0xa2, 0x69, 0x64, 0xcd, 0x04, 0x11]); // cache-formats.md
+    expect(decodeValue(bytes, options())).toEqual({ ok: true, value: SAMPLE, format: 'msgpack' });
+  });
+
+  it('decodes arrays, nested values, binary and scalars when msgpack is named', () => {
+    const value = { items: [{ id: 1, tenant_id: 't-a' }, { id: 2, tenant_id: 't-a' }], blob: Uint8Array.from([1, 2, 3]) };
+    expect(decodeValue(encode(value), options({ format: 'msgpack' }))).toEqual({ ok: true, value, format: 'msgpack' });
+    expect(decodeValue(encode(42), options({ format: 'msgpack' }))).toEqual({ ok: true, value: 42, format: 'msgpack' });
+    expect(decodeValue(encode('t-a'), options({ format: 'msgpack' }))).toEqual({ ok: true, value: 't-a', format: 'msgpack' });
+  });
+
+  it('sniffs maps and arrays only', () => {
+    for (const head of [0x80, 0x8f, 0x90, 0x9f, 0xdc, 0xdd, 0xde, 0xdf]) expect(msgpackFormat.sniff(Uint8Array.of(head)), head.toString(16)).toBe(true);
+    for (const head of [0x00, 0x7b, 0xa1, 0xc0, 0xcd, 0xd9, 0xff]) expect(msgpackFormat.sniff(Uint8Array.of(head)), head.toString(16)).toBe(false);
+    expect(msgpackFormat.sniff(new Uint8Array(0))).toBe(false);
+  });
+
+  it('turns map keys that are not strings into strings', () => {
+    const bytes = Uint8Array.from([0x85, 0x01, ...str('int'), 0xc0, ...str('nil'), 0xc3, ...str('bool'), 0xc4, 0x03, ...utf8('bin'), 0x01, 0x91, 0x07, ...str('array')]);
+    expect(decodeValue(bytes, options())).toEqual({ ok: true, value: { 1: 'int', null: 'nil', true: 'bool', bin: 1, 7: 'array' }, format: 'msgpack' });
+  });
+
+  it('keeps 64-bit integers exact: safe ones as numbers, larger ones as bigints', () => {
+    const int64 = (value: bigint) => {
+      const bytes = new Uint8Array(9);
+      bytes[0] = 0xd3;
+      new DataView(bytes.buffer).setBigInt64(1, value);
+      return bytes;
+    };
+    const big = 9_007_199_254_740_993n; // 2^53 + 1: a double would round it
+    expect(decodeValue(Uint8Array.from([0x91, ...int64(big)]), options())).toEqual({ ok: true, value: [big], format: 'msgpack' });
+    expect(decodeValue(Uint8Array.from([0x91, ...int64(1041n)]), options())).toEqual({ ok: true, value: [1041], format: 'msgpack' });
+    expect(decodeValue(int64(-5n), options({ format: 'msgpack' }))).toEqual({ ok: true, value: -5, format: 'msgpack' });
+  });
+
+  it('reports trailing bytes after the value as undecodable', () => {
+    const bytes = Uint8Array.from([...encode(SAMPLE), 0x00]);
+    expect(decodeValue(bytes, options())).toEqual({ ok: false, reason: 'undecodable', format: 'msgpack', detail: 'invalid msgpack' });
+  });
+
+  it('reports a truncated value as undecodable', () => {
+    const bytes = encode(SAMPLE);
+    expect(decodeValue(bytes.subarray(0, bytes.length - 2), options())).toMatchObject({ ok: false, reason: 'undecodable', format: 'msgpack' });
+  });
+
+  it('reports an array claiming 4 billion elements as undecodable', () => {
+    expect(decodeValue(Uint8Array.from([0xdd, 0xff, 0xff, 0xff, 0xff, 0x01]), options())).toMatchObject({ ok: false, reason: 'undecodable' });
+  });
+
+  it('refuses a 10,000-deep msgpack', () => {
+    const deep = new Uint8Array(10_001).fill(0x91);
+    deep[10_000] = 0xc0;
+    expect(decodeValue(deep, options())).toEqual({ ok: false, reason: 'undecodable', format: 'msgpack', detail: 'msgpack nesting deeper than 256' });
+  });
+
+  it('accepts nesting up to maxDepth and refuses one level more', () => {
+    const nested = (depth: number) => Uint8Array.from([...new Array<number>(depth - 1).fill(0x91), 0x80]);
+    expect(decodeValue(nested(8), options({ maxDepth: 8 })).ok).toBe(true);
+    expect(decodeValue(nested(9), options({ maxDepth: 8 }))).toMatchObject({ ok: false, detail: 'msgpack nesting deeper than 8' });
+  });
+});
