@@ -1,13 +1,17 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { CacheUnavailable, describeError } from '../errors.js';
 import { redactUrl } from './redact-url.js';
+import { RespConnection } from './resp-connection.js';
 
 /** One node whose keyspace is scanned: the standalone server, or one shard of a cluster. */
 export interface CacheShard {
   /** `host:port` (or the redacted URL) for messages. */
   name: string;
   role: 'standalone' | 'master' | 'replica';
+  /** ioredis for SCAN, TTLs and everything but the value reads. */
   redis: Redis;
+  /** The raw batch connection for the value-read hot path (see resp-connection.ts). */
+  reader: RespConnection;
   /** Hash-slot ranges served (cluster only), to route named keys (`check KEY…`). */
   slots?: [number, number][];
 }
@@ -31,6 +35,8 @@ const CLIENT_OPTIONS: RedisOptions = {
   lazyConnect: true,
   connectTimeout: 5000,
   maxRetriesPerRequest: 2,
+  // A frozen server must not hang a scan: a command unanswered this long fails.
+  commandTimeout: 10_000,
   retryStrategy: (attempt) => (attempt > 3 ? null : attempt * 250),
   enableOfflineQueue: true,
 };
@@ -40,7 +46,15 @@ export async function connectCache(target: CacheTarget): Promise<CacheConnection
   if (target.cluster) return connectCluster(target.cluster.nodes, target.cluster.readFrom);
   if (!target.url) throw new CacheUnavailable('cache: no url configured');
   const redis = await openRedis(target.url, {});
-  return { shards: [{ name: redactUrl(target.url), role: 'standalone', redis }], close: () => quitAll([redis]) };
+  let reader: RespConnection;
+  try {
+    reader = await openReader(target.url, false);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
+  const shards: CacheShard[] = [{ name: redactUrl(target.url), role: 'standalone', redis, reader }];
+  return { shards, close: () => closeShards(shards) };
 }
 
 /** Open one connection and prove it answers, or throw CacheUnavailable naming the URL. */
@@ -121,13 +135,20 @@ async function connectCluster(seeds: string[], readFrom: 'master' | 'replica'): 
       url.port = port;
       url.pathname = '';
       const redis = await openRedis(url.toString(), { readOnly: readFrom === 'replica' });
-      shards.push({ name: node.address, role: readFrom === 'replica' ? 'replica' : 'master', redis, slots: master.slots });
+      let reader: RespConnection;
+      try {
+        reader = await openReader(url.toString(), readFrom === 'replica');
+      } catch (err) {
+        redis.disconnect();
+        throw err;
+      }
+      shards.push({ name: node.address, role: readFrom === 'replica' ? 'replica' : 'master', redis, reader, slots: master.slots });
     }
   } catch (err) {
-    await quitAll(shards.map((s) => s.redis));
+    await closeShards(shards);
     throw err;
   }
-  return { shards, close: () => quitAll(shards.map((s) => s.redis)) };
+  return { shards, close: () => closeShards(shards) };
 }
 
 function splitAddress(address: string): [string, string] {
@@ -135,6 +156,15 @@ function splitAddress(address: string): [string, string] {
   return [address.slice(0, i), address.slice(i + 1)];
 }
 
-async function quitAll(clients: Redis[]): Promise<void> {
-  await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
+async function openReader(url: string, readOnly: boolean): Promise<RespConnection> {
+  try {
+    return await RespConnection.open(url, { readOnly });
+  } catch (err) {
+    throw new CacheUnavailable(`cannot reach the cache at ${redactUrl(url)}: ${describeError(err)}`, { cause: err });
+  }
+}
+
+async function closeShards(shards: readonly CacheShard[]): Promise<void> {
+  for (const s of shards) s.reader.close();
+  await Promise.all(shards.map((s) => s.redis.quit().catch(() => s.redis.disconnect())));
 }

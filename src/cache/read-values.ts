@@ -1,6 +1,25 @@
 import type { Redis } from 'ioredis';
 import { CacheUnavailable, describeError } from '../errors.js';
 import type { ReadValue, ValueType } from '../types.js';
+import type { RespArg } from './resp-connection.js';
+
+/** Sends a batch of commands in one round trip; [error, reply] per command. */
+export interface BatchReader {
+  exec(commands: readonly RespArg[][]): Promise<[Error | null, unknown][]>;
+}
+
+/** A BatchReader over an ioredis client (tests, and anything without a raw connection). */
+export function ioredisReader(redis: Redis): BatchReader {
+  return {
+    async exec(commands) {
+      const pipeline = redis.pipeline();
+      for (const [name, ...args] of commands) pipeline.callBuffer(String(name), ...args);
+      const replies = await pipeline.exec();
+      if (!replies) throw new Error('pipeline was discarded');
+      return replies;
+    },
+  };
+}
 
 /** One key to read, with what its pattern says about where the payload lives. */
 export interface ReadRequest {
@@ -9,7 +28,7 @@ export interface ReadRequest {
   field?: string;
 }
 
-type Command = [name: string, ...args: (string | Buffer | number)[]];
+type Command = RespArg[];
 /** A read in progress: the next command to send and what to make of its reply. */
 interface Step {
   cmd: Command;
@@ -30,23 +49,20 @@ const MAX_ROUNDS = 6;
  * guard script costs ~2x). Keys that turn out empty, of another type, or gone are resolved in
  * a few follow-up rounds that touch only those keys.
  */
-export async function readValues(redis: Redis, requests: readonly ReadRequest[], maxBytes: number): Promise<ReadValue[]> {
+export async function readValues(reader: BatchReader, requests: readonly ReadRequest[], maxBytes: number): Promise<ReadValue[]> {
   const results: (ReadValue | undefined)[] = new Array(requests.length);
-  let pending: { index: number; step: Step }[] = requests.map((r, index) => ({ index, step: firstStep(r, maxBytes) }));
-  for (let round = 0; pending.length > 0; round++) {
+  let pending = await fastRound(reader, requests, maxBytes, results);
+  for (let round = 1; pending.length > 0; round++) {
     if (round === MAX_ROUNDS) {
       for (const p of pending) results[p.index] = { status: 'error', detail: 'key kept changing while being read' };
       break;
     }
-    const pipeline = redis.pipeline();
-    for (const p of pending) pipeline.callBuffer(...(p.step.cmd as [string, ...(string | Buffer | number)[]]));
-    let replies: [Error | null, unknown][] | null;
+    let replies: [Error | null, unknown][];
     try {
-      replies = await pipeline.exec();
+      replies = await reader.exec(pending.map((p) => p.step.cmd));
     } catch (err) {
       throw new CacheUnavailable(`reading from the cache failed: ${describeError(err)}`, { cause: err });
     }
-    if (!replies) throw new CacheUnavailable('reading from the cache failed: pipeline was discarded');
     const still: { index: number; step: Step }[] = [];
     pending.forEach((p, i) => {
       const [err, reply] = replies[i] ?? [new Error('no reply'), null];
@@ -60,6 +76,42 @@ export async function readValues(redis: Redis, requests: readonly ReadRequest[],
     pending = still;
   }
   return results as ReadValue[];
+}
+
+/**
+ * The first round without per-key Step objects: GETRANGE for string/auto keys (the hot path),
+ * and Steps only for what needs more rounds.
+ */
+async function fastRound(reader: BatchReader, requests: readonly ReadRequest[], max: number, results: (ReadValue | undefined)[]): Promise<{ index: number; step: Step }[]> {
+  const commands: Command[] = new Array(requests.length);
+  const steps: (Step | undefined)[] = new Array(requests.length);
+  for (let i = 0; i < requests.length; i++) {
+    const r = requests[i]!;
+    if (r.type === 'string' || r.type === 'auto') commands[i] = ['GETRANGE', r.key, 0, max];
+    else commands[i] = (steps[i] = firstStep(r, max)).cmd;
+  }
+  let replies: [Error | null, unknown][];
+  try {
+    replies = await reader.exec(commands);
+  } catch (err) {
+    throw new CacheUnavailable(`reading from the cache failed: ${describeError(err)}`, { cause: err });
+  }
+  const pending: { index: number; step: Step }[] = [];
+  for (let i = 0; i < requests.length; i++) {
+    const req = requests[i]!;
+    const [err, reply] = replies[i] ?? [new Error('no reply'), null];
+    if (err && isConnectionError(err)) throw new CacheUnavailable(`reading from the cache failed: ${describeError(err)}`, { cause: err });
+    const bytes = reply as Buffer;
+    const step = steps[i];
+    if (!step && !err && bytes.length > 0 && bytes.length <= max) {
+      results[i] = { status: 'value', bytes, redisType: 'string' };
+      continue;
+    }
+    const out = (step ?? firstStep(req, max)).next(reply, err);
+    if ('cmd' in out) pending.push({ index: i, step: out });
+    else results[i] = out;
+  }
+  return pending;
 }
 
 function firstStep(req: ReadRequest, max: number): Step {

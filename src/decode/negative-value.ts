@@ -9,5 +9,8 @@ export function isNegativeValue(value: unknown): boolean {
   if (value instanceof Map) return value.size === 0;
   if (typeof value !== 'object') return false;
   const prototype: unknown = Object.getPrototypeOf(value);
-  return (prototype === Object.prototype || prototype === null) && Reflect.ownKeys(value).length === 0;
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  // for…in stops at the first key without allocating a key array (this runs for every value).
+  for (const _key in value) return false;
+  return Object.getOwnPropertySymbols(value).length === 0 && Object.getOwnPropertyNames(value).length === 0;
 }

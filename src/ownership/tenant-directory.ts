@@ -4,6 +4,9 @@ import { coerceForColumn } from '../source/column-kind.js';
 import { isSourceConnectionError } from '../source/connect-source.js';
 import { quoteIdent, quoteQualified } from '../source/quote-ident.js';
 
+/** The tenants query failed for this batch (the database itself is fine): keys go unchecked. */
+export class TenantLookupFailed extends Error {}
+
 /** Bound on remembered tenant ids: real SaaS have thousands of tenants, not millions. */
 const MAX_REMEMBERED = 100_000;
 
@@ -41,7 +44,7 @@ export class TenantDirectory {
     } catch (err) {
       const message = `tenant lookup in ${this.table} failed: ${describeError(err)}`;
       if (isSourceConnectionError(err)) throw new SourceUnavailable(message, { cause: err });
-      throw new Error(message, { cause: err });
+      throw new TenantLookupFailed(message, { cause: err });
     }
     const found = new Set(rows.map((r) => r.id));
     for (const [id, v] of asked) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { CacheShard } from '../cache/connect-cache.js';
 import type pg from 'pg';
 import { isOwnKey } from '../cache/own-keys.js';
 import type { TokenBucket } from '../cache/rate-limit.js';
@@ -8,7 +9,7 @@ import type { TenantwatchConfig } from '../config/validate-config.js';
 import { decodeValue } from '../decode/decode-value.js';
 import { judgeEntry, type UnitOwnership } from '../ownership/judge-entry.js';
 import { OwnerQueryFailed, type OwnerProbe } from '../ownership/owner-query.js';
-import type { TenantDirectory } from '../ownership/tenant-directory.js';
+import { TenantLookupFailed, type TenantDirectory } from '../ownership/tenant-directory.js';
 import type { KeyRegistry } from '../registry/classify-key.js';
 import type { DecodeResult, Finding, ReadValue } from '../types.js';
 import type { PatternChecks } from './compile-checks.js';
@@ -39,7 +40,7 @@ interface Pending {
  * decode → markers → one owner query per pattern → judge. Only keys with findings cost an
  * extra round trip (their TTL) and a hash.
  */
-export async function checkBatch(ctx: CheckContext, redis: Redis, keys: readonly Buffer[]): Promise<BatchOutcome> {
+export async function checkBatch(ctx: CheckContext, shard: CacheShard, keys: readonly Buffer[]): Promise<BatchOutcome> {
   const out = emptyOutcome();
   const pending: Pending[] = [];
   for (const buf of keys) {
@@ -69,7 +70,7 @@ export async function checkBatch(ctx: CheckContext, redis: Redis, keys: readonly
 
   await ctx.bucket.take(pending.length);
   const requests: ReadRequest[] = pending.map((p) => ({ key: p.buf, type: p.checks.config.type, field: p.checks.config.field }));
-  const reads = await readValues(redis, requests, ctx.config.sweep.maxValueBytes);
+  const reads = await readValues(shard.reader, requests, ctx.config.sweep.maxValueBytes);
 
   const drafts: { draft: EntryDraft; read: ReadValue; buf: Buffer }[] = [];
   pending.forEach((p, i) => {
@@ -86,12 +87,20 @@ export async function checkBatch(ctx: CheckContext, redis: Redis, keys: readonly
   });
 
   const ownership = await askOwners(ctx, drafts.map((d) => d.draft), out);
-  const unknown = await unknownTenants(ctx, drafts.map((d) => d.draft));
+  let unknown: ReadonlySet<string>;
+  try {
+    unknown = await unknownTenants(ctx, drafts.map((d) => d.draft));
+  } catch (err) {
+    if (!(err instanceof TenantLookupFailed)) throw err;
+    // Every other check still ran; the tenant check did not, so these keys are not clean.
+    bump(out.unchecked, err.message, drafts.length);
+    unknown = new Set();
+  }
   const flagged: { finding: Finding; read: ReadValue; buf: Buffer }[] = [];
   drafts.forEach(({ draft, read, buf }, i) => {
     for (const finding of judgeEntry(draft, ownership[i]!, unknown)) flagged.push({ finding, read, buf });
   });
-  if (flagged.length > 0) await describePayloads(redis, flagged);
+  if (flagged.length > 0) await describePayloads(shard.redis, flagged);
   out.findings = flagged.map((f) => f.finding);
   return out;
 }
@@ -104,6 +113,8 @@ function decodeRead(read: ReadValue, checks: PatternChecks, config: TenantwatchC
     maxBytes: config.sweep.maxValueBytes,
     maxDepth: config.sweep.maxDepth,
   };
+  // An empty string is a cached "nothing" (negative_cache), not an undecodable payload.
+  if (read.status === 'value' && read.bytes.length === 0) return { ok: true, value: '', format: 'text' };
   if (read.status === 'value') return decodeValue(read.bytes, opts);
   if (read.status === 'hash') {
     // A hash without a configured field is checked as a map of its fields' text.

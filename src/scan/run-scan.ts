@@ -1,6 +1,7 @@
 import type { CacheConnection, CacheShard } from '../cache/connect-cache.js';
 import { keySlot } from '../cache/key-slot.js';
 import { scanKeys } from '../cache/scan-keys.js';
+import { CacheUnavailable } from '../errors.js';
 import { checkBatch, type CheckContext } from './check-batch.js';
 import { ReportBuilder, type BatchOutcome, type ScanReport } from './scan-report.js';
 
@@ -39,10 +40,15 @@ export async function runScan(ctx: CheckContext, cache: CacheConnection, opts: R
   const submit = async (shard: CacheShard, keys: Buffer[]) => {
     await limiter.acquire();
     limiter.track(
-      checkBatch(ctx, shard.redis, keys).then((o: BatchOutcome) => {
-        report.add(o);
-        progress();
-      }),
+      checkBatch(ctx, shard, keys).then(
+        (o: BatchOutcome) => {
+          report.add(o);
+          progress();
+        },
+        (err: unknown) => {
+          throw naming(shard, err);
+        },
+      ),
     );
   };
 
@@ -51,7 +57,8 @@ export async function runScan(ctx: CheckContext, cache: CacheConnection, opts: R
   } else {
     await Promise.all(
       cache.shards.map(async (shard) => {
-        for await (const page of scanKeys(shard.redis, { match: opts.match, count: ctx.config.sweep.count, signal: opts.signal })) {
+        const pages = scanKeys(shard.redis, { match: opts.match, count: ctx.config.sweep.count, signal: opts.signal });
+        for await (const page of withShardErrors(shard, pages)) {
           let keys = page.keys;
           if (opts.limit !== undefined) {
             const room = opts.limit - scheduled;
@@ -68,6 +75,22 @@ export async function runScan(ctx: CheckContext, cache: CacheConnection, opts: R
   await limiter.drain();
   progress();
   return report.build(performance.now() - started, ctx.config.unregistered);
+}
+
+/** Cache failures name the node they happened on (one clear line: which URL, what failed). */
+function naming(shard: CacheShard, err: unknown): unknown {
+  if (err instanceof CacheUnavailable && !err.message.includes(shard.name)) {
+    return new CacheUnavailable(`cache ${shard.name}: ${err.message}`, { cause: err });
+  }
+  return err;
+}
+
+async function* withShardErrors<T>(shard: CacheShard, pages: AsyncGenerator<T>): AsyncGenerator<T> {
+  try {
+    yield* pages;
+  } catch (err) {
+    throw naming(shard, err);
+  }
 }
 
 async function countKeys(shards: readonly CacheShard[]): Promise<number | undefined> {

@@ -21,6 +21,8 @@ export function coerceForColumn(value: string, sqlType: string): string | undefi
   const kind = columnKind(sqlType);
   if (kind === 'integer') {
     if (!/^-?\d{1,20}$/.test(value)) return undefined;
+    // Hot path: ids of up to 9 digits fit every integer type but smallint; no BigInt needed.
+    if (value.length <= 9 && sqlType !== 'smallint') return String(Number(value));
     const n = BigInt(value);
     const [lo, hi] = INTEGER_RANGES[sqlType]!;
     return n >= lo && n <= hi ? n.toString() : undefined;

@@ -11,6 +11,9 @@ export async function connectSource(url: string, statementTimeoutMs: number, max
     connectionString: url,
     max,
     connectionTimeoutMillis: 5000,
+    // statement_timeout is enforced by the server; this client-side bound also covers a server
+    // that stops answering altogether (frozen, partitioned).
+    query_timeout: statementTimeoutMs + 5000,
     // A URL's own application_name wins, so operators (and tests) can tell sessions apart.
     application_name: /[?&]application_name=/.test(url) ? undefined : 'tenantwatch',
     options: [urlOptions(url), `-c default_transaction_read_only=on -c statement_timeout=${Math.max(1, Math.round(statementTimeoutMs))}`].filter(Boolean).join(' '),
@@ -42,6 +45,6 @@ export function isSourceConnectionError(err: unknown): boolean {
   return (
     /^(08|57P0[123])/.test(code) ||
     ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND'].includes(code) ||
-    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(msg)
+    /Connection terminated|connection timeout|Query read timeout|Client has encountered a connection error/i.test(msg)
   );
 }

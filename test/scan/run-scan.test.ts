@@ -32,6 +32,7 @@ beforeAll(async () => {
   await r.set('project:acme:1043', doc({ id: 1043, tenant_id: 'acme' }));
   await r.set('project:acme:9999', doc({ id: 9999, tenant_id: 'acme' }));
   await r.set('project:acme:1042', 'null');
+  await r.set('project:globex:1043y', '');
   await r.set('project:globex:1043x', doc({ id: 1043, tenant_id: 'globex' }));
   await r.set('project:acme:abc', doc({ id: 1, tenant_id: 'acme' }));
   await r.set('projects:acme:page:1', doc({ items: [{ id: 1041, tenant_id: 'acme' }, { id: 1043, tenant_id: 'globex' }, { id: 1042, tenant_id: 'acme' }] }));
@@ -111,6 +112,7 @@ describe('runScan against real Redis and Postgres', () => {
 
   it('reports a cached null as negative_cache and not as unmarked_payload', () => {
     expect(kindsOf('project:acme:1042')).toEqual(['negative_cache']);
+    expect(kindsOf('project:globex:1043y')).toContain('negative_cache');
   });
 
   it('reports a payload without its marker as unmarked_payload', () => {
@@ -162,7 +164,7 @@ describe('runScan against real Redis and Postgres', () => {
 
   it('counts every key it saw and nothing as unchecked', () => {
     expect(report.unchecked.total).toBe(0);
-    expect(report.scanned).toBe(30);
+    expect(report.scanned).toBe(31);
   });
 
   it('never puts payload content into findings', () => {

@@ -25,14 +25,15 @@ interface KeyvEnvelope {
 /**
  * `{"value": …, "expires": …}` and nothing else: keyv 4 writes `expires: null` without a TTL,
  * keyv 5/6 a millisecond timestamp. Without a TTL keyv 5/6 (checked: 5.6.0) drop `expires`
- * altogether and write `{"value": …}`; that shape is accepted only when the pattern names keyv,
- * because under `auto` it is too easily an application's own one-field object.
+ * altogether and write `{"value": …}`; that shape is accepted under `auto` too: reading an
+ * application's own one-field `{"value": …}` object as an envelope only moves the markers one
+ * level down, while missing a real envelope would hide a leak as a mere unmarked payload.
  */
-function isEnvelope(parsed: unknown, sniffed: boolean): parsed is KeyvEnvelope {
+function isEnvelope(parsed: unknown): parsed is KeyvEnvelope {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return false;
   const keys = Object.keys(parsed);
   if (!Object.hasOwn(parsed, 'value')) return false;
-  if (keys.length === 1) return !sniffed;
+  if (keys.length === 1) return true;
   if (keys.length !== 2 || !Object.hasOwn(parsed, 'expires')) return false;
   const expires = (parsed as { expires: unknown }).expires;
   return expires === null || typeof expires === 'number';
@@ -46,7 +47,8 @@ function isEnvelope(parsed: unknown, sniffed: boolean): parsed is KeyvEnvelope {
  */
 function serializedBytes(value: object): Uint8Array | undefined {
   const keys = Object.keys(value);
-  if (keys.length < 2) return undefined;
+  // Cheap test first: this runs on every object a Keyv envelope holds.
+  if (keys.length < 2 || keys[0] !== '0') return undefined;
   const bytes = new Uint8Array(keys.length);
   // Integer keys enumerate in ascending order, so key i must be exactly "i".
   for (let i = 0; i < keys.length; i++) {
@@ -121,8 +123,9 @@ function unwrapValue(value: unknown, context: DecodeContext): Decoded {
 }
 
 /**
- * A Keyv envelope, `{"value": …, "expires": …}` with exactly those two keys, as written by keyv,
- * cache-manager 6/7 and NestJS's cache. Decodes to the application's value inside it.
+ * A Keyv envelope, `{"value": …, "expires": …}` (see isEnvelope), as written by keyv,
+ * cache-manager 6/7 and NestJS's cache. Decodes to the application's value inside it, undoing
+ * what Keyv's serializer and its compress plugins did to it.
  */
 export const keyvFormat: FormatDecoder = {
   name: 'keyv',
@@ -136,7 +139,7 @@ export const keyvFormat: FormatDecoder = {
   },
   decode(bytes, context) {
     const parsed = parseJson(bytes, context, 'keyv');
-    if (!isEnvelope(parsed, context.sniffed)) throw undecodable('not a Keyv envelope', { format: 'keyv' });
+    if (!isEnvelope(parsed)) throw undecodable('not a Keyv envelope', { format: 'keyv' });
     try {
       return unwrapValue(parsed.value, context);
     } catch (error) {

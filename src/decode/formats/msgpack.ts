@@ -2,6 +2,7 @@ import { Decoder, type DecoderOptions } from '@msgpack/msgpack';
 import type { Decoded } from '../../types.js';
 import type { DecodeContext, FormatDecoder } from './format-decoder.js';
 import { undecodable } from '../decode-error.js';
+import { exceedsMsgpackDepth } from '../msgpack-depth.js';
 
 /**
  * Stands in for a "__proto__" map key during decoding. @msgpack/msgpack assigns keys with
@@ -58,31 +59,31 @@ const decoder = new Decoder({
   mapKeyConverter: keyToString,
 });
 
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 function restoreBigInt(value: unknown): unknown {
-  if (typeof value === 'bigint' && value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)) {
+  if (typeof value === 'bigint' && value >= MIN_SAFE && value <= MAX_SAFE) {
     return Number(value);
   }
   return value;
 }
 
 /**
- * Walks the decoded tree once, without recursion: enforces maxDepth (the library has no depth
- * limit), turns the "__proto__" stand-in into an own property, and narrows safe 64-bit integers
- * back to numbers.
+ * Walks the decoded tree once, without recursion: turns the "__proto__" stand-in into an own
+ * property, and narrows safe 64-bit integers back to numbers.
  */
-function restoreObjects(root: unknown, maxDepth: number): unknown {
-  const stack: Array<[unknown, number]> = [[root, 1]];
+function restoreObjects(root: unknown): unknown {
+  const stack: unknown[] = [root];
   while (stack.length > 0) {
-    const [node, depth] = stack.pop() as [unknown, number];
+    const node = stack.pop();
     if (Array.isArray(node)) {
-      if (depth > maxDepth) throw undecodable(`msgpack nesting deeper than ${maxDepth}`, { format: 'msgpack' });
       for (let i = 0; i < node.length; i++) {
         const child: unknown = node[i];
         if (typeof child === 'bigint') node[i] = restoreBigInt(child);
-        else if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+        else if (typeof child === 'object' && child !== null) stack.push(child);
       }
     } else if (typeof node === 'object' && node !== null && Object.getPrototypeOf(node) === Object.prototype) {
-      if (depth > maxDepth) throw undecodable(`msgpack nesting deeper than ${maxDepth}`, { format: 'msgpack' });
       const map = node as Record<string | symbol, unknown>;
       if (Object.hasOwn(map, PROTO_KEY)) {
         // defineProperty creates an own "__proto__" data property; assignment would set the prototype.
@@ -94,7 +95,7 @@ function restoreObjects(root: unknown, maxDepth: number): unknown {
         // Plain assignment is safe even for "__proto__" here: it is now an own data property,
         // which shadows Object.prototype's setter.
         if (typeof child === 'bigint') map[key] = restoreBigInt(child);
-        else if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+        else if (typeof child === 'object' && child !== null) stack.push(child);
       }
     }
     // Uint8Array (bin), Date (timestamp ext) and ExtData are leaves.
@@ -113,6 +114,10 @@ export const msgpackFormat: FormatDecoder = {
   // Only maps and arrays: a scalar head byte is any ASCII character and would match plain text.
   sniff: (bytes) => isContainerHead(bytes[0]),
   decode(bytes: Uint8Array, context: DecodeContext): Decoded {
+    // The library has no depth limit; checking first also spares it building a hostile tree.
+    if (exceedsMsgpackDepth(bytes, context.maxDepth)) {
+      throw undecodable(`msgpack nesting deeper than ${context.maxDepth}`, { format: 'msgpack' });
+    }
     let value: unknown;
     try {
       // decode() throws on trailing bytes ("Extra … byte(s) found"), as the format requires.
@@ -120,6 +125,6 @@ export const msgpackFormat: FormatDecoder = {
     } catch {
       throw undecodable('invalid msgpack', { format: 'msgpack' });
     }
-    return restoreObjects(value, context.maxDepth);
+    return restoreObjects(value);
   },
 };

@@ -11,10 +11,16 @@ import { MiB, fixture, options } from '../helpers/fixtures.js';
 // checks the size, without flaking on a slow CI runner.
 const QUICK_MS = 250;
 
-function decodeTimed(bytes: Uint8Array, opts: DecodeOptions) {
+// Buffer memory that one decode may add. A GC between the two readings could only hide an
+// allocation, never invent one, so this cannot fail spuriously.
+const MEMORY_BUDGET = 64 * MiB;
+
+function decodeMeasured(bytes: Uint8Array, opts: DecodeOptions) {
+  const memoryBefore = process.memoryUsage().arrayBuffers;
   const started = performance.now();
   const result = decodeValue(bytes, opts);
-  return { result, elapsed: performance.now() - started };
+  const elapsed = performance.now() - started;
+  return { result, elapsed, allocated: process.memoryUsage().arrayBuffers - memoryBefore };
 }
 
 const OVERSIZED = { ok: false, reason: 'oversized', detail: `decompressed size exceeds ${MiB} bytes` };
@@ -36,43 +42,49 @@ describe('decompression bombs (200 MiB of zeros, maxBytes 1 MiB)', () => {
 
   it('reports a gzip bomb as oversized without inflating it', () => {
     expect(singleMemberGzip.length).toBeLessThan(MiB);
-    const { result, elapsed } = decodeTimed(singleMemberGzip, options());
+    const { result, elapsed, allocated } = decodeMeasured(singleMemberGzip, options());
     expect(result).toEqual({ ...OVERSIZED, format: 'auto' });
     expect(elapsed).toBeLessThan(QUICK_MS);
+    expect(allocated).toBeLessThan(MEMORY_BUDGET);
   });
 
   it('reports a bomb of 200 concatenated gzip members as oversized', () => {
     const member = gzipSync(Buffer.alloc(MiB));
-    const { result, elapsed } = decodeTimed(Buffer.concat(Array<Buffer>(200).fill(member)), options({ compression: 'gzip' }));
+    const { result, elapsed, allocated } = decodeMeasured(Buffer.concat(Array<Buffer>(200).fill(member)), options({ compression: 'gzip' }));
     expect(result).toMatchObject(OVERSIZED);
     expect(elapsed).toBeLessThan(QUICK_MS);
+    expect(allocated).toBeLessThan(MEMORY_BUDGET);
   });
 
   it('reports a zstd bomb made by the zstd CLI as oversized', () => {
-    const { result, elapsed } = decodeTimed(fixture('zeros-200m.zst'), options());
+    const { result, elapsed, allocated } = decodeMeasured(fixture('zeros-200m.zst'), options());
     expect(result).toMatchObject(OVERSIZED);
     expect(elapsed).toBeLessThan(QUICK_MS);
+    expect(allocated).toBeLessThan(MEMORY_BUDGET);
   });
 
-  it('reports a 1 GiB zstd bomb of RLE blocks behind a 1 GiB window as oversized', () => {
-    const { result, elapsed } = decodeTimed(zstdZeroBomb(8192, 30), options({ compression: 'zstd' }));
+  it('reports a 1 GiB zstd bomb of RLE blocks behind a 1 GiB window as oversized, without allocating the window', () => {
+    // fzstd allocates a frame's whole window up front, and this header claims 1 GiB.
+    const { result, elapsed, allocated } = decodeMeasured(zstdZeroBomb(8192, 30), options({ compression: 'zstd' }));
     expect(result).toMatchObject(OVERSIZED);
     expect(elapsed).toBeLessThan(QUICK_MS);
+    expect(allocated).toBeLessThan(MEMORY_BUDGET);
   });
 
   it('reports an lz4 bomb as oversized', () => {
     const bomb = lz4ZeroBomb(50);
     expect(bomb.length).toBeLessThan(MiB);
-    const { result, elapsed } = decodeTimed(bomb, options());
+    const { result, elapsed, allocated } = decodeMeasured(bomb, options());
     expect(result).toMatchObject(OVERSIZED);
     expect(elapsed).toBeLessThan(QUICK_MS);
+    expect(allocated).toBeLessThan(MEMORY_BUDGET);
   });
 
   it('reports a bomb hidden under a second compression layer as oversized', () => {
     const member = gzipSync(Buffer.alloc(MiB));
     const inner = Buffer.concat(Array<Buffer>(100).fill(member)); // ~100 KB inflating to 100 MiB
     expect(inner.length).toBeLessThan(MiB);
-    const { result } = decodeTimed(deflateSync(inner), options());
+    const { result } = decodeMeasured(deflateSync(inner), options());
     expect(result).toMatchObject(OVERSIZED);
   });
 

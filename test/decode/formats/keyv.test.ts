@@ -25,9 +25,9 @@ describe('format: keyv', () => {
     }
   });
 
-  it('unwraps keyv 5 without a TTL ({"value": …} alone) only when the pattern names keyv', () => {
+  it('unwraps keyv 5 without a TTL ({"value": …} alone), named or under auto', () => {
     expect(decodeValue(utf8(KEYV5_NO_TTL), options({ format: 'keyv' }))).toEqual({ ok: true, value: SAMPLE, format: 'keyv' });
-    expect(decodeValue(utf8(KEYV5_NO_TTL), options())).toEqual({ ok: true, value: { value: SAMPLE }, format: 'json' });
+    expect(decodeValue(utf8(KEYV5_NO_TTL), options())).toEqual({ ok: true, value: SAMPLE, format: 'keyv' });
   });
 
   it('decodes a ":base64:" Buffer through auto format', () => {
