@@ -28,7 +28,10 @@ export function parseConfigText(text: string, env: NodeJS.ProcessEnv, origin = '
   const protectedText = protectRefs(text);
   const doc = parseDocument(protectedText.text, { prettyErrors: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(doc.errors.map((e) => `${origin}: ${e.message.split('\n')[0]}`));
+    // The first syntax error explains the rest, which are usually its echoes.
+    const shown = doc.errors.slice(0, 3).map((e) => `${origin}: ${e.message.split('\n')[0]}`);
+    if (doc.errors.length > 3) shown.push(`${origin}: … and ${doc.errors.length - 3} more YAML errors after these`);
+    throw new ConfigError(shown);
   }
   const raw = interpolateEnv(doc.toJS() ?? {}, protectedText.refs, env);
   const parsed = configSchema.safeParse(raw);

@@ -41,5 +41,5 @@ export async function seedDemo(redis: Redis, pool: pg.Pool, tables: { projects: 
   const results = await pipeline.exec();
   const failed = results?.find(([err]) => err);
   if (failed) throw new Error(`seeding the demo cache failed: ${failed[0]!.message}`);
-  return { keys: keys.length, projects: DEMO_TENANTS.length * (DEMO_PROJECT_IDS.to - DEMO_PROJECT_IDS.from + 1) };
+  return { keys: new Set(keys.map((k) => k.key)).size, projects: DEMO_TENANTS.length * (DEMO_PROJECT_IDS.to - DEMO_PROJECT_IDS.from + 1) };
 }
