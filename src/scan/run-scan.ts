@@ -74,7 +74,13 @@ export async function runScan(ctx: CheckContext, cache: CacheConnection, opts: R
   }
   await limiter.drain();
   progress();
-  return report.build(performance.now() - started, ctx.config.unregistered);
+  const built = report.build(performance.now() - started, ctx.config.unregistered);
+  if (opts.keys && built.vanished > 0) {
+    // A key named for checking that is not there was not checked: it must not pass as clean.
+    built.unchecked.reasons['key not found in the cache'] = built.vanished;
+    built.unchecked.total += built.vanished;
+  }
+  return built;
 }
 
 /** Cache failures name the node they happened on (one clear line: which URL, what failed). */

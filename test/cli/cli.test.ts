@@ -79,6 +79,12 @@ describe('tenantwatch CLI', () => {
     expect(new Set(doc.findings.flatMap((f) => (f.key ? [f.key] : [])))).toEqual(new Set(['project:1041']));
   });
 
+  it('does not call a named key that is not in the cache clean', async () => {
+    const { code, stdout } = await run(['check', 'project:acme:424242', '--json'], env());
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout).unchecked).toEqual({ total: 1, reasons: { 'key not found in the cache': 1 } });
+  });
+
   it('audits the registry: unregistered shapes and unscoped patterns exit 1', async () => {
     const { code, stdout } = await run(['audit', '--json'], env());
     expect(code).toBe(1);
