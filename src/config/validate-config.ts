@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { FORMATS, findFormat } from '../decode/formats/index.js';
 import { compileJsonPath } from '../markers/json-path.js';
 import { parseKeyPattern } from '../registry/compile-patterns.js';
 import type { PatternConfig, SeverityOrIgnore } from '../types.js';
@@ -39,6 +40,9 @@ export function validateConfig(raw: RawConfig): TenantwatchConfig {
     marker?.forEach((m, i) => checkPath(m, marker.length > 1 ? `${at}.marker[${i}]` : `${at}.marker`, problems));
     if (p.items) checkPath(p.items, `${at}.items`, problems);
     if (p.field && p.type !== 'hash') problems.push(`${at}.field: only valid with type: hash`);
+    if (p.format !== 'auto' && !findFormat(p.format)) {
+      problems.push(`${at}.format: unknown format "${p.format}" (have: auto, ${FORMATS.map((f) => f.name).join(', ')})`);
+    }
     if (p.global && p.owner) problems.push(`${at}.owner: a global pattern has no owner`);
     if (p.owner) {
       if (!raw.source) problems.push(`${at}.owner: needs source.url (the database that knows owners)`);
