@@ -40,6 +40,9 @@ export function validateConfig(raw: RawConfig): TenantwatchConfig {
     marker?.forEach((m, i) => checkPath(m, marker.length > 1 ? `${at}.marker[${i}]` : `${at}.marker`, problems));
     if (p.items) checkPath(p.items, `${at}.items`, problems);
     if (p.field && p.type !== 'hash') problems.push(`${at}.field: only valid with type: hash`);
+    // .NET IDistributedCache keeps the payload in the hash field `data`.
+    const dotnet = p.format === 'dotnet';
+    if (dotnet && p.type !== 'auto' && p.type !== 'hash') problems.push(`${at}.type: format dotnet reads a hash`);
     if (p.format !== 'auto' && !findFormat(p.format)) {
       problems.push(`${at}.format: unknown format "${p.format}" (have: auto, ${FORMATS.map((f) => f.name).join(', ')})`);
     }
@@ -59,8 +62,8 @@ export function validateConfig(raw: RawConfig): TenantwatchConfig {
       key: p.key,
       index,
       global: p.global,
-      type: p.type,
-      field: p.field,
+      type: dotnet ? 'hash' : p.type,
+      field: dotnet ? (p.field ?? 'data') : p.field,
       format: p.format,
       compression: p.compression,
       base64: p.base64,

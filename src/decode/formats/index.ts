@@ -1,4 +1,6 @@
 import type { FormatDecoder } from './format-decoder.js';
+import { dotnetFormat } from './dotnet.js';
+import { goCacheFormat } from './go-cache.js';
 import { jsonFormat } from './json.js';
 import { keyvFormat } from './keyv.js';
 import { msgpackFormat } from './msgpack.js';
@@ -9,7 +11,15 @@ import { textFormat } from './text.js';
  * before JSON because a Keyv envelope is JSON: the more specific reading wins. A new format
  * (pickle, rails, php, java, dotnet, go-cache) is one module and one line here.
  */
-export const FORMATS: readonly FormatDecoder[] = Object.freeze([keyvFormat, jsonFormat, msgpackFormat, textFormat]);
+export const FORMATS: readonly FormatDecoder[] = Object.freeze([
+  keyvFormat,
+  jsonFormat,
+  msgpackFormat,
+  // After msgpack: its body is msgpack, and plain msgpack refuses the trailing marker byte.
+  goCacheFormat,
+  dotnetFormat,
+  textFormat,
+]);
 
 /** The format registered under `name`, if any. */
 export function findFormat(name: string): FormatDecoder | undefined {

@@ -1,0 +1,22 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { decodeValue } from '../../../src/decode/decode-value.js';
+import { options, utf8 } from '../helpers/fixtures.js';
+
+const DTO = { Id: 1041, TenantId: 'acme' };
+
+describe('format: dotnet', () => {
+  it('decodes the data field of an IDistributedCache hash, with or without a BOM', () => {
+    const json = utf8(JSON.stringify(DTO));
+    expect(decodeValue(json, options({ format: 'dotnet' }))).toEqual({ ok: true, value: DTO, format: 'dotnet' });
+    expect(decodeValue(Uint8Array.from([0xef, 0xbb, 0xbf, ...json]), options({ format: 'dotnet' }))).toEqual({ ok: true, value: DTO, format: 'dotnet' });
+  });
+
+  it('peels compression an app applied to its bytes', () => {
+    expect(decodeValue(gzipSync(JSON.stringify(DTO)), options({ format: 'dotnet' }))).toMatchObject({ ok: true, value: DTO });
+  });
+
+  it('reports bytes no format recognises as undecodable', () => {
+    expect(decodeValue(Uint8Array.of(0x03, 0x02, 0xff), options({ format: 'dotnet' }))).toMatchObject({ ok: false, reason: 'undecodable' });
+  });
+});
