@@ -120,6 +120,16 @@ async function connectCluster(seeds: string[], readFrom: 'master' | 'replica'): 
   if (!topology) throw new CacheUnavailable(`cannot reach any cluster seed node (${failures.join('; ')})`);
   const healthy = (n: ClusterNodeLine) => !n.flags.some((f) => f === 'fail' || f === 'handshake' || f === 'noaddr');
   const masters = topology.filter((n) => n.flags.includes('master') && n.slots.length > 0 && healthy(n));
+  const covered = masters.flatMap((m) => m.slots).sort((a, b) => a[0] - b[0]);
+  const gaps: string[] = [];
+  let next = 0;
+  for (const [a, b] of covered) {
+    if (a > next) gaps.push(`${next}-${a - 1}`);
+    next = Math.max(next, b + 1);
+  }
+  if (next <= 16383) gaps.push(`${next}-16383`);
+  // A shard we cannot scan must fail the run, not shrink it: a partial pass looks clean.
+  if (gaps.length > 0) throw new CacheUnavailable(`cluster slots ${gaps.join(', ')} have no healthy master to scan`);
   const template = new URL(seeds[0]!);
   const shards: CacheShard[] = [];
   try {

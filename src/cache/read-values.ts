@@ -39,6 +39,13 @@ interface Step {
 const OTHER_TYPES = new Set(['list', 'set', 'zset', 'stream']);
 /** A key that changes type or vanishes on every round cannot keep us busy for ever. */
 const MAX_ROUNDS = 6;
+/**
+ * The first round reads at most this much of each value, so a batch of `sweep.count` keys holds
+ * at most count × 64 KiB however large maxValueBytes is; the few larger values are re-read in
+ * follow-up rounds of at most ROUND_BUDGET bytes each.
+ */
+const PROBE_BYTES = 64 * 1024;
+const ROUND_BUDGET = 32 * 1024 * 1024;
 
 /**
  * Read a batch of values without ever transferring more than `maxBytes` of one of them.
@@ -52,11 +59,16 @@ const MAX_ROUNDS = 6;
 export async function readValues(reader: BatchReader, requests: readonly ReadRequest[], maxBytes: number): Promise<ReadValue[]> {
   const results: (ReadValue | undefined)[] = new Array(requests.length);
   let pending = await fastRound(reader, requests, maxBytes, results);
+  // Enough rounds for every large value in budget-sized slices, plus the type-change retries.
+  const maxRounds = MAX_ROUNDS + Math.ceil(pending.length / perRound(maxBytes));
   for (let round = 1; pending.length > 0; round++) {
-    if (round === MAX_ROUNDS) {
+    if (round >= maxRounds) {
       for (const p of pending) results[p.index] = { status: 'error', detail: 'key kept changing while being read' };
       break;
     }
+    // Follow-up rounds may read whole large values: bound what one round can bring back.
+    const later = pending.slice(perRound(maxBytes));
+    pending = pending.slice(0, perRound(maxBytes));
     let replies: [Error | null, unknown][];
     try {
       replies = await reader.exec(pending.map((p) => p.step.cmd));
@@ -73,7 +85,7 @@ export async function readValues(reader: BatchReader, requests: readonly ReadReq
       if ('cmd' in out) still.push({ index: p.index, step: out });
       else results[p.index] = out;
     });
-    pending = still;
+    pending = [...still, ...later];
   }
   return results as ReadValue[];
 }
@@ -85,9 +97,10 @@ export async function readValues(reader: BatchReader, requests: readonly ReadReq
 async function fastRound(reader: BatchReader, requests: readonly ReadRequest[], max: number, results: (ReadValue | undefined)[]): Promise<{ index: number; step: Step }[]> {
   const commands: Command[] = new Array(requests.length);
   const steps: (Step | undefined)[] = new Array(requests.length);
+  const probe = Math.min(max, PROBE_BYTES);
   for (let i = 0; i < requests.length; i++) {
     const r = requests[i]!;
-    if (r.type === 'string' || r.type === 'auto') commands[i] = ['GETRANGE', r.key, 0, max];
+    if (r.type === 'string' || r.type === 'auto') commands[i] = ['GETRANGE', r.key, 0, probe];
     else commands[i] = (steps[i] = firstStep(r, max)).cmd;
   }
   let replies: [Error | null, unknown][];
@@ -103,8 +116,13 @@ async function fastRound(reader: BatchReader, requests: readonly ReadRequest[], 
     if (err && isConnectionError(err)) throw new CacheUnavailable(`reading from the cache failed: ${describeError(err)}`, { cause: err });
     const bytes = reply as Buffer;
     const step = steps[i];
-    if (!step && !err && bytes.length > 0 && bytes.length <= max) {
+    if (!step && !err && bytes.length > 0 && bytes.length <= probe) {
       results[i] = { status: 'value', bytes, redisType: 'string' };
+      continue;
+    }
+    if (!step && !err && bytes.length > probe && probe < max) {
+      // Larger than the probe: read again, whole up to max, in a bounded follow-up round.
+      pending.push({ index: i, step: { cmd: ['GETRANGE', req.key, 0, max], next: (r, e) => stringResult(r, e, req, max) } });
       continue;
     }
     const out = (step ?? firstStep(req, max)).next(reply, err);
@@ -112,6 +130,10 @@ async function fastRound(reader: BatchReader, requests: readonly ReadRequest[], 
     else results[i] = out;
   }
   return pending;
+}
+
+function perRound(maxBytes: number): number {
+  return Math.max(1, Math.floor(ROUND_BUDGET / maxBytes));
 }
 
 function firstStep(req: ReadRequest, max: number): Step {
@@ -184,26 +206,40 @@ function hashFieldStep(key: Buffer, field: string, max: number): Step {
   };
 }
 
+/** More fields than this is not a cached payload we read whole. */
+const MAX_HASH_FIELDS = 1024;
+
 function wholeHashStep(key: Buffer, max: number): Step {
   return {
-    // MEMORY USAGE bounds the read before HGETALL: a hash has no GETRANGE equivalent.
-    cmd: ['MEMORY', 'USAGE', key, 'SAMPLES', 0],
-    next(reply, err) {
-      if (err) return errorValue(err);
-      if (reply === null) return { status: 'vanished' };
-      const size = Number(reply);
-      if (size > max) return { status: 'oversized', size, redisType: 'hash' };
+    // HLEN is O(1); MEMORY USAGE with SAMPLES 0 would walk every field on Redis's main thread.
+    cmd: ['HLEN', key],
+    next(len, lenErr) {
+      if (lenErr) return errorValue(lenErr);
+      if (Number(len) === 0) return { status: 'vanished' };
+      if (Number(len) > MAX_HASH_FIELDS) return { status: 'oversized', size: Number(len), redisType: 'hash (fields)' };
       return {
-        cmd: ['HGETALL', key],
-        next(flat, e) {
-          if (e) return isWrongType(e) ? { status: 'wrongtype', redisType: 'not a hash' } : errorValue(e);
-          const list = flat as Buffer[];
-          if (list.length === 0) return { status: 'vanished' };
-          const fields: Record<string, Buffer> = Object.create(null) as Record<string, Buffer>;
-          for (let i = 0; i + 1 < list.length; i += 2) fields[list[i]!.toString('utf8')] = list[i + 1]!;
-          return { status: 'hash', fields, size };
-        },
+        // The default sampling estimate is O(samples) and bounds the read before HGETALL.
+        cmd: ['MEMORY', 'USAGE', key],
+        next: (reply, err) => readWholeHash(key, reply, err, max),
       };
+    },
+  };
+}
+
+function readWholeHash(key: Buffer, reply: unknown, err: Error | null, max: number): Step | ReadValue {
+  if (err) return errorValue(err);
+  if (reply === null) return { status: 'vanished' };
+  const size = Number(reply);
+  if (size > max) return { status: 'oversized', size, redisType: 'hash' };
+  return {
+    cmd: ['HGETALL', key],
+    next(flat, e) {
+      if (e) return isWrongType(e) ? { status: 'wrongtype', redisType: 'not a hash' } : errorValue(e);
+      const list = flat as Buffer[];
+      if (list.length === 0) return { status: 'vanished' };
+      const fields: Record<string, Buffer> = Object.create(null) as Record<string, Buffer>;
+      for (let i = 0; i + 1 < list.length; i += 2) fields[list[i]!.toString('utf8')] = list[i + 1]!;
+      return { status: 'hash', fields, size };
     },
   };
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { SourceUnavailable, describeError } from '../errors.js';
-import { coerceForColumn } from '../source/column-kind.js';
+import { canonicalTenant } from '../markers/canonical-tenant.js';
+import { coerceForColumn, columnKind } from '../source/column-kind.js';
 import type { TableColumns } from '../source/inspect-source.js';
 import { isSourceConnectionError } from '../source/connect-source.js';
 import { quoteIdent, quoteQualified } from '../source/quote-ident.js';
@@ -29,9 +30,20 @@ export interface OwnerAnswer {
 }
 
 /** A query that failed for this pattern's batch only (the database itself is fine). */
-export class OwnerQueryFailed extends Error {}
+export class OwnerQueryFailed extends Error {
+  constructor(message: string, readonly sqlState: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+
+  /** A value the column type cannot take (class 22: invalid text, out of range, bad date). */
+  get isBadValue(): boolean {
+    return this.sqlState.startsWith('22');
+  }
+}
 
 export const OWNER_SAMPLE = 10;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * The ownership SQL of one pattern. Per batch it sends at most two queries, each joining
@@ -61,11 +73,29 @@ export class OwnerQuery {
       `WHERE EXISTS (SELECT 1 FROM ${table} o WHERE o.${tenant} = k.t AND ${where})`;
     const ownerCols = cols.map((c, j) => ({ ...c, param: `$${j + 2}::${this.matchTypes[j]}[]` }));
     this.ownersSql =
-      `SELECT k.i, array(SELECT o.${tenant}::text FROM ${table} o WHERE ${where} LIMIT ${OWNER_SAMPLE + 1}) AS owners ` +
+      // DISTINCT: one tenant with several rows (per-locale rows, say) is one owner, not a collision.
+      `SELECT k.i, array(SELECT DISTINCT o.${tenant}::text FROM ${table} o WHERE ${where} AND o.${tenant} IS NOT NULL LIMIT ${OWNER_SAMPLE + 1}) AS owners ` +
       `FROM unnest($1::int[], ${ownerCols.map((c) => c.param).join(', ')}) AS k(i, ${cols.map((c) => c.alias).join(', ')})`;
   }
 
+  /**
+   * Answer a batch. When one value cannot be cast by Postgres (a type we do not pre-check:
+   * numeric, date, enum…), the batch is re-asked probe by probe, so one bad value costs only
+   * its own check (an impossible value: the row cannot exist) instead of the whole batch's.
+   */
   async run(pool: pg.Pool, probes: readonly OwnerProbe[]): Promise<OwnerAnswer[]> {
+    try {
+      return await this.runBatch(pool, probes);
+    } catch (err) {
+      if (!(err instanceof OwnerQueryFailed && err.isBadValue)) throw err;
+      if (probes.length === 1) return [{ owned: new Set<string>(), impossibleValue: probes[0]!.values.join('/') }];
+      const answers: OwnerAnswer[] = [];
+      for (const probe of probes) answers.push(...(await this.run(pool, [probe])));
+      return answers;
+    }
+  }
+
+  private async runBatch(pool: pg.Pool, probes: readonly OwnerProbe[]): Promise<OwnerAnswer[]> {
     const answers: OwnerAnswer[] = probes.map(() => ({ owned: new Set<string>() }));
     const values: (string[] | undefined)[] = probes.map((p, i) => {
       const coerced: string[] = [];
@@ -94,12 +124,12 @@ export class OwnerQuery {
       const vals = values[i];
       if (!vals) return;
       for (const c of p.candidates) {
-        const t = coerceForColumn(c, this.tenantType);
-        if (t === undefined) continue; // e.g. "acme" in a uuid column: owns nothing
-        params[0]!.push(pairs.length);
-        params[1]!.push(t);
-        vals.forEach((v, j) => params[j + 2]!.push(v));
-        pairs.push({ probe: i, candidate: c });
+        for (const form of this.storedForms(c)) {
+          params[0]!.push(pairs.length);
+          params[1]!.push(form);
+          vals.forEach((v, j) => params[j + 2]!.push(v));
+          pairs.push({ probe: i, candidate: c });
+        }
       }
     });
     if (pairs.length === 0) return;
@@ -110,13 +140,26 @@ export class OwnerQuery {
     }
   }
 
+  /**
+   * The forms a canonical tenant id may be stored in. A uuid column compares UUIDs itself; a
+   * text column may hold `3F2504E0-…` or `{…}` (.NET's Guid.ToString), which SPEC §2 says equal
+   * the canonical lower-case form. Nothing (e.g. "acme" in a uuid column) owns nothing.
+   */
+  private storedForms(candidate: string): string[] {
+    const t = coerceForColumn(candidate, this.tenantType);
+    if (t === undefined) return [];
+    if (columnKind(this.tenantType) !== 'text' || !UUID.test(t)) return [t];
+    const upper = t.toUpperCase();
+    return [t, upper, `{${t}}`, `{${upper}}`];
+  }
+
   private async ownerSets(pool: pg.Pool, indexes: number[], values: (string[] | undefined)[], answers: OwnerAnswer[]) {
     const params: unknown[][] = [indexes, ...this.matchColumns.map((_, j) => indexes.map((i) => values[i]![j]))];
     const rows = await this.query<{ i: number; owners: string[] }>(pool, this.ownersSql, params);
     for (const r of rows) {
       const a = answers[r.i]!;
       a.ownerCount = r.owners.length;
-      a.owners = r.owners.slice(0, OWNER_SAMPLE);
+      a.owners = [...new Set(r.owners.map((o) => canonicalTenant(o) ?? o))].slice(0, OWNER_SAMPLE);
     }
   }
 
@@ -127,7 +170,9 @@ export class OwnerQuery {
       if (isSourceConnectionError(err)) {
         throw new SourceUnavailable(`the source database failed mid-scan: ${describeError(err)}`, { cause: err });
       }
-      throw new OwnerQueryFailed(`owner query on ${this.spec.table} failed: ${describeError(err)}`, { cause: err });
+      // Only the SQLSTATE: Postgres quotes the offending value (payload content) in its message.
+      const code = (err as { code?: string }).code ?? 'unknown';
+      throw new OwnerQueryFailed(`owner query on ${this.spec.table} failed (SQLSTATE ${code})`, code, { cause: err });
     }
   }
 }

@@ -1,11 +1,14 @@
 import type pg from 'pg';
 import { SourceUnavailable, describeError } from '../errors.js';
-import { coerceForColumn } from '../source/column-kind.js';
+import { canonicalTenant } from '../markers/canonical-tenant.js';
+import { coerceForColumn, columnKind } from '../source/column-kind.js';
 import { isSourceConnectionError } from '../source/connect-source.js';
 import { quoteIdent, quoteQualified } from '../source/quote-ident.js';
 
 /** The tenants query failed for this batch (the database itself is fine): keys go unchecked. */
 export class TenantLookupFailed extends Error {}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Bound on remembered tenant ids: real SaaS have thousands of tenants, not millions. */
 const MAX_REMEMBERED = 100_000;
@@ -35,6 +38,8 @@ export class TenantDirectory {
       else {
         asked.set(id, v);
         ask.push(v);
+        // A text column may hold a UUID as .NET writes it (upper case, braces): same tenant.
+        if (columnKind(this.idType) === 'text' && UUID.test(v)) ask.push(v.toUpperCase(), `{${v}}`, `{${v.toUpperCase()}}`);
       }
     }
     if (ask.length === 0) return unknown;
@@ -46,7 +51,7 @@ export class TenantDirectory {
       if (isSourceConnectionError(err)) throw new SourceUnavailable(message, { cause: err });
       throw new TenantLookupFailed(message, { cause: err });
     }
-    const found = new Set(rows.map((r) => r.id));
+    const found = new Set(rows.map((r) => canonicalTenant(r.id) ?? r.id));
     for (const [id, v] of asked) {
       if (found.has(v)) {
         if (this.known.size < MAX_REMEMBERED) this.known.add(id);

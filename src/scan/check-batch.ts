@@ -128,13 +128,16 @@ function decodeRead(read: ReadValue, checks: PatternChecks, config: TenantwatchC
 /** One owner query per pattern for every unit of the batch that has match values. */
 async function askOwners(ctx: CheckContext, drafts: readonly EntryDraft[], out: BatchOutcome): Promise<UnitOwnership[][]> {
   const result: UnitOwnership[][] = drafts.map((d) => d.units.map(() => undefined));
+  // Keys, not items: a list with ten items lacking their id is one unchecked key.
+  const uncheckedKeys = new Set<number>();
   const byPattern = new Map<PatternChecks, { d: number; u: number; probe: OwnerProbe }[]>();
   drafts.forEach((draft, d) => {
     if (!draft.checks.ownerQuery) return;
     draft.units.forEach((unit, u) => {
       if (!unit.match) return;
       if ('missing' in unit.match) {
-        if (draft.payload.state === 'decoded') bump(out.unchecked, `${unit.match.missing} (pattern ${draft.checks.config.name})`);
+        // A cached null/empty value names no row by design; a decoded payload without the id does.
+        if (draft.payload.state === 'decoded' && !draft.payload.negative) uncheckedKeys.add(d);
         return;
       }
       const candidates = new Set<string>(unit.markers?.tenants ?? []);
@@ -144,6 +147,7 @@ async function askOwners(ctx: CheckContext, drafts: readonly EntryDraft[], out: 
       byPattern.set(draft.checks, list);
     });
   });
+  if (uncheckedKeys.size > 0) bump(out.unchecked, 'owner match value missing from payload', uncheckedKeys.size);
   if (!ctx.source) return result;
   for (const [checks, list] of byPattern) {
     try {

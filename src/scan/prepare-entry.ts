@@ -1,6 +1,6 @@
 import { isNegativeValue } from '../decode/negative-value.js';
 import { canonicalTenant } from '../markers/canonical-tenant.js';
-import { evaluateJsonPath } from '../markers/json-path.js';
+import { compileJsonPath, evaluateJsonPath } from '../markers/json-path.js';
 import { JsonPathLimitError } from '../markers/json-path-limit-error.js';
 import { extractMarkers } from '../markers/extract-markers.js';
 import type { DecodeResult, ReadValue } from '../types.js';
@@ -46,7 +46,13 @@ export function prepareEntry(key: string, values: Record<string, string>, checks
 
   if (checks.itemsPath && usable) {
     try {
-      const items = evaluateJsonPath(value, checks.itemsPath).flatMap((v) => (Array.isArray(v) ? v : [v]));
+      const matched = evaluateJsonPath(value, checks.itemsPath);
+      if (matched.length === 0 && !isEmptyList(value, checks)) {
+        // The list is not where the pattern says: nothing was checked, so it must not pass as clean.
+        draft.units.push({ markers: { found: false, tenants: [], invalid: 0 }, label: `items ${checks.config.items}` });
+        return draft;
+      }
+      const items = matched.flatMap((v) => (Array.isArray(v) ? v : [v]));
       items.forEach((item, i) => draft.units.push(unitFor(item, values, checks, `item ${i}`)));
     } catch (err) {
       if (!(err instanceof JsonPathLimitError)) throw err;
@@ -67,6 +73,15 @@ export function prepareEntry(key: string, values: Record<string, string>, checks
     return { ...draft, payload: { state: 'undecodable', detail: err.message }, units: [] };
   }
   return draft;
+}
+
+/** `{"items": []}` for `$.items[*]`: an empty page, which is normal. */
+function isEmptyList(value: unknown, checks: PatternChecks): boolean {
+  const path = checks.config.items ?? '';
+  const parent = path.endsWith('[*]') ? path.slice(0, -3) : undefined;
+  if (parent === undefined) return false;
+  const lists = parent === '$' ? [value] : evaluateJsonPath(value, compileJsonPath(parent));
+  return lists.length > 0 && lists.every((l) => Array.isArray(l) && l.length === 0);
 }
 
 function unitFor(value: unknown, keyValues: Record<string, string>, checks: PatternChecks, label?: string, withMarkers = true): CheckUnit {

@@ -3,6 +3,7 @@ import { isOwnKey } from '../cache/own-keys.js';
 import { scanKeys } from '../cache/scan-keys.js';
 import type { KeyRegistry } from '../registry/classify-key.js';
 import type { PatternConfig } from '../types.js';
+import { MAX_SHAPES, OTHER_SHAPES } from './scan-report.js';
 
 /** The registry audit (`tenantwatch audit`): key shapes only, no value is read. */
 export interface AuditReport {
@@ -32,10 +33,11 @@ export async function runAudit(
         const cls = registry.classify(key);
         if (cls.kind === 'registered') perPattern.set(cls.pattern.name, (perPattern.get(cls.pattern.name) ?? 0) + 1);
         else {
-          const s = shapes.get(cls.shape) ?? { count: 0, sampleKeys: [] };
+          const shape = shapes.has(cls.shape) || shapes.size < MAX_SHAPES ? cls.shape : OTHER_SHAPES;
+          const s = shapes.get(shape) ?? { count: 0, sampleKeys: [] };
           s.count++;
           if (s.sampleKeys.length < 10) s.sampleKeys.push(key);
-          shapes.set(cls.shape, s);
+          shapes.set(shape, s);
         }
       }
       opts.onProgress?.(scanned);

@@ -34,6 +34,9 @@ export function bump<K>(map: Map<K, number>, key: K, by = 1): void {
 }
 
 const SAMPLE_KEYS = 10;
+/** Distinct unregistered shapes kept; the rest are counted under one catch-all shape. */
+export const MAX_SHAPES = 1000;
+export const OTHER_SHAPES = '(other unregistered shapes)';
 
 /**
  * Accumulates batch outcomes. Per-key findings are capped per kind so a cache full of one
@@ -56,7 +59,8 @@ export class ReportBuilder {
     for (const [k, v] of o.perPattern) bump(t.perPattern, k, v);
     for (const [k, v] of o.unscoped) bump(t.unscoped, k, v);
     for (const [k, v] of o.unchecked) bump(t.unchecked, k, v);
-    for (const [shape, u] of o.unregistered) {
+    for (const [found, u] of o.unregistered) {
+      const shape = t.unregistered.has(found) || t.unregistered.size < MAX_SHAPES ? found : OTHER_SHAPES;
       const cur = t.unregistered.get(shape);
       if (!cur) t.unregistered.set(shape, { count: u.count, samples: u.samples.slice(0, SAMPLE_KEYS) });
       else {

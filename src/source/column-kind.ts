@@ -10,7 +10,7 @@ const INTEGER_RANGES: Record<string, [bigint, bigint]> = {
 export function columnKind(sqlType: string): ColumnKind {
   if (sqlType in INTEGER_RANGES) return 'integer';
   if (sqlType === 'uuid') return 'uuid';
-  if (sqlType === 'text' || sqlType.startsWith('character varying') || sqlType.startsWith('character(')) return 'text';
+  if (sqlType === 'text' || sqlType === 'character' || sqlType.startsWith('character varying') || sqlType.startsWith('character(')) return 'text';
   return 'other';
 }
 

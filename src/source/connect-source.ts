@@ -8,7 +8,8 @@ import { redactUrl } from '../cache/redact-url.js';
  */
 export async function connectSource(url: string, statementTimeoutMs: number, max = 4): Promise<pg.Pool> {
   const pool = new pg.Pool({
-    connectionString: url,
+    // pg lets a URL's own `options` override the config's: strip it and pass both merged below.
+    connectionString: withoutOptions(url),
     max,
     connectionTimeoutMillis: 5000,
     // statement_timeout is enforced by the server; this client-side bound also covers a server
@@ -20,13 +21,34 @@ export async function connectSource(url: string, statementTimeoutMs: number, max
   });
   // Idle-client errors (server restarted) surface on the next query, where they have context.
   pool.on('error', () => undefined);
+  let settings: { ro: string; timeout: string };
   try {
-    await pool.query('select 1');
+    settings = (await pool.query<{ ro: string; timeout: string }>(
+      "select current_setting('default_transaction_read_only') as ro, current_setting('statement_timeout') as timeout",
+    )).rows[0]!;
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw new SourceUnavailable(`cannot reach the source database at ${redactUrl(url)}: ${describeError(err)}`, { cause: err });
   }
+  // A pooler that drops startup options (PgBouncer) would leave sessions writable and unbounded.
+  if (settings.ro !== 'on' || settings.timeout === '0') {
+    await pool.end().catch(() => undefined);
+    throw new SourceUnavailable(
+      `the source database at ${redactUrl(url)} did not apply read-only mode and statement_timeout (a pooler dropping startup options?); connect directly or use a read-only role with a timeout`,
+    );
+  }
   return pool;
+}
+
+function withoutOptions(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.searchParams.has('options')) return url;
+    u.searchParams.delete('options');
+    return u.toString();
+  } catch {
+    return url;
+  }
 }
 
 /** `options=` of the URL (e.g. a search_path), kept when ours are added. */

@@ -3,7 +3,10 @@ import { ConfigError, SourceUnavailable, describeError } from '../errors.js';
 import type { PatternConfig } from '../types.js';
 import { quoteIdent } from './quote-ident.js';
 
-/** Column name → SQL type (format_type) of one table. */
+/**
+ * Column name → SQL type of one table, without its modifier: an explicit cast to
+ * `varchar(4)` truncates silently, so `ABCDEFG` would match the row `ABCD`.
+ */
 export type TableColumns = Map<string, string>;
 /** Table name as configured → its columns. */
 export type SourceSchema = Map<string, TableColumns>;
@@ -50,7 +53,7 @@ async function loadColumns(pool: pg.Pool, table: string): Promise<TableColumns> 
   const regclass = table.split('.').map(quoteIdent).join('.');
   try {
     const { rows } = await pool.query<{ name: string; type: string }>(
-      `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
+      `SELECT a.attname AS name, format_type(a.atttypid, NULL) AS type
          FROM pg_attribute a
         WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`,
       [regclass],

@@ -68,7 +68,18 @@ describe('tenantwatch CLI', () => {
     expect(code).toBe(0);
     expect(JSON.parse(stdout).patterns).toEqual({ session: 4 });
     const limited = await run(['scan', '--json', '--limit', '5', '--fail-on', 'never'], env());
-    expect(JSON.parse(limited.stdout).scanned).toBeLessThanOrEqual(5);
+    expect(JSON.parse(limited.stdout).scanned).toBe(5);
+  });
+
+  it('refuses to let the demo replace a table it did not create', async () => {
+    await pgs.pool.query(`CREATE TABLE ${pgs.schema}.precious (id int)`);
+    const cfg = join(dir, 'precious.yaml');
+    const { readFileSync } = await import('node:fs');
+    writeFileSync(cfg, readFileSync(config, 'utf8').replace(`tenants:\n  table: ${pgs.schema}.tenants`, `tenants:\n  table: ${pgs.schema}.precious`));
+    const { code, stderr } = await run(['demo', '--seed-only', '--config', cfg], env());
+    expect(code).toBe(2);
+    expect(stderr).toContain('was not created by the demo');
+    expect((await pgs.pool.query(`SELECT to_regclass('${pgs.schema}.precious') IS NOT NULL AS ok`)).rows[0].ok).toBe(true);
   });
 
   it('checks named keys only', async () => {

@@ -46,8 +46,12 @@ describe('format: msgpack', () => {
   });
 
   it('reports trailing bytes after the value as undecodable', () => {
-    const bytes = Uint8Array.from([...encode(SAMPLE), 0x00]);
+    const bytes = Uint8Array.from([...encode(SAMPLE), 0x07]);
     expect(decodeValue(bytes, options())).toEqual({ ok: false, reason: 'undecodable', format: 'msgpack', detail: 'invalid msgpack' });
+    // One trailing 0x00 is go-redis/cache's marker byte: under auto that is the go-cache format.
+    const goCache = Uint8Array.from([...encode(SAMPLE), 0x00]);
+    expect(decodeValue(goCache, options({ format: 'msgpack' }))).toMatchObject({ ok: false, reason: 'undecodable' });
+    expect(decodeValue(goCache, options())).toMatchObject({ ok: true, format: 'go-cache' });
   });
 
   it('reports a truncated value as undecodable', () => {
