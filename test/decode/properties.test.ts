@@ -9,13 +9,45 @@ import { encodeLz4Frame } from './helpers/lz4-encode.js';
 import { encodeZstdRaw } from './helpers/zstd-encode.js';
 import { fixture, options, utf8 } from './helpers/fixtures.js';
 
-const FORMAT_NAMES = ['auto', 'json', 'msgpack', 'keyv', 'text'] as const;
+const FORMAT_NAMES = ['auto', 'json', 'msgpack', 'keyv', 'text', 'go-cache', 'dotnet', 'php'] as const;
 const COMPRESSIONS: CompressionName[] = ['auto', 'none', 'gzip', 'zlib', 'deflate', 'brotli', 'zstd', 'lz4', 'xz'];
 const MAGICS = [[0x1f, 0x8b, 0x08], [0x78, 0x9c], [0x78, 0x01], [0x28, 0xb5, 0x2f, 0xfd], [0x04, 0x22, 0x4d, 0x18], [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]];
 
 // Every detail decodeValue can produce: fixed words and numbers, so never payload content.
-const KNOWN_DETAIL =
-  /^(Keyv value: )?(invalid (JSON|UTF-8|msgpack|base64)|not a Keyv envelope|no known format|empty value|(truncated|corrupt|empty) (gzip|zlib|deflate|brotli|zstd) stream|(truncated|corrupt) lz4 frame|corrupt lz4 block|lz4 dictionaries are not supported|xz compression is not supported|more than \d+ compression layers|(JSON|msgpack) nesting deeper than \d+|(decompressed size|value size) exceeds \d+ bytes|payloads nested deeper than \d+)$/;
+/** Every fixed failure reason, per format: a detail outside these could carry payload text. */
+const KNOWN_DETAILS: Record<string, string[]> = {
+  core: [
+    String.raw`invalid (JSON|UTF-8|msgpack|base64)`,
+    'not a Keyv envelope',
+    'no known format',
+    'empty value',
+    String.raw`(truncated|corrupt|empty) (gzip|zlib|deflate|brotli|zstd) stream`,
+    String.raw`(truncated|corrupt) lz4 frame`,
+    'corrupt lz4 block',
+    'lz4 dictionaries are not supported',
+    'xz compression is not supported',
+    String.raw`more than \d+ compression layers`,
+    String.raw`(JSON|msgpack) nesting deeper than \d+`,
+    String.raw`(decompressed size|value size) exceeds \d+ bytes`,
+    String.raw`payloads nested deeper than \d+`,
+  ],
+  'go-cache': [String.raw`no go-redis/cache compression marker byte`, String.raw`go-redis/cache S2-compressed value \(S2 decompression is not supported\)`],
+  php: [
+    'truncated PHP value',
+    'invalid PHP serialize syntax',
+    String.raw`invalid PHP (float|enum|array key)`,
+    'trailing bytes after the PHP value',
+    String.raw`PHP (string|array) longer than the value`,
+    String.raw`PHP (length|integer) out of range`,
+    String.raw`PHP nesting deeper than \d+`,
+    'PHP back-reference out of range',
+    String.raw`more than \d+ PHP back-references`,
+    'cyclic PHP array reference is not supported',
+    String.raw`PHP custom-serialized objects \(C:\) are not supported`,
+    String.raw`PHP escaped strings \(S:\) are not supported`,
+  ],
+};
+const KNOWN_DETAIL = new RegExp(`^(Keyv value: )?(${Object.values(KNOWN_DETAILS).flat().join('|')})$`);
 
 /** Valid streams with some bytes overwritten: reaches deeper into the decoders than noise does. */
 function corrupted(source: Uint8Array): fc.Arbitrary<Uint8Array> {

@@ -4,6 +4,7 @@ import { goCacheFormat } from './go-cache.js';
 import { jsonFormat } from './json.js';
 import { keyvFormat } from './keyv.js';
 import { msgpackFormat } from './msgpack.js';
+import { phpFormat } from './php.js';
 import { textFormat } from './text.js';
 
 /**
@@ -18,6 +19,7 @@ export const FORMATS: readonly FormatDecoder[] = Object.freeze([
   // After msgpack: its body is msgpack, and plain msgpack refuses the trailing marker byte.
   goCacheFormat,
   dotnetFormat,
+  phpFormat,
   textFormat,
 ]);
 
