@@ -1,5 +1,6 @@
 import { encode } from '@msgpack/msgpack';
 import fc from 'fast-check';
+import { RAILS_DETAIL } from './formats/rails-helpers.js';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decompressLz4Frame } from '../../src/decode/compression/lz4-frame.js';
@@ -9,7 +10,7 @@ import { encodeLz4Frame } from './helpers/lz4-encode.js';
 import { encodeZstdRaw } from './helpers/zstd-encode.js';
 import { fixture, options, utf8 } from './helpers/fixtures.js';
 
-const FORMAT_NAMES = ['auto', 'json', 'msgpack', 'keyv', 'text', 'go-cache', 'dotnet', 'php'] as const;
+const FORMAT_NAMES = ['auto', 'json', 'msgpack', 'keyv', 'text', 'go-cache', 'dotnet', 'php', 'rails'] as const;
 const COMPRESSIONS: CompressionName[] = ['auto', 'none', 'gzip', 'zlib', 'deflate', 'brotli', 'zstd', 'lz4', 'xz'];
 const MAGICS = [[0x1f, 0x8b, 0x08], [0x78, 0x9c], [0x78, 0x01], [0x28, 0xb5, 0x2f, 0xfd], [0x04, 0x22, 0x4d, 0x18], [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]];
 
@@ -46,6 +47,8 @@ const KNOWN_DETAILS: Record<string, string[]> = {
     String.raw`PHP custom-serialized objects \(C:\) are not supported`,
     String.raw`PHP escaped strings \(S:\) are not supported`,
   ],
+  // rails: its reasons are listed beside its tests (the outer ^( … )$ is dropped here).
+  rails: [RAILS_DETAIL.source.slice(2, -2)],
 };
 const KNOWN_DETAIL = new RegExp(`^(Keyv value: )?(${Object.values(KNOWN_DETAILS).flat().join('|')})$`);
 

@@ -5,6 +5,7 @@ import { jsonFormat } from './json.js';
 import { keyvFormat } from './keyv.js';
 import { msgpackFormat } from './msgpack.js';
 import { phpFormat } from './php.js';
+import { railsFormat } from './rails.js';
 import { textFormat } from './text.js';
 
 /**
@@ -16,6 +17,7 @@ export const FORMATS: readonly FormatDecoder[] = Object.freeze([
   keyvFormat,
   jsonFormat,
   msgpackFormat,
+  railsFormat,
   // After msgpack: its body is msgpack, and plain msgpack refuses the trailing marker byte.
   goCacheFormat,
   dotnetFormat,
