@@ -20,11 +20,11 @@ describe('decodeValue', () => {
   });
 
   it('reports a format it does not know as undecodable', () => {
-    expect(decodeValue(utf8(SAMPLE_JSON), options({ format: 'pickle' }))).toEqual({
+    expect(decodeValue(utf8(SAMPLE_JSON), options({ format: 'protobuf' }))).toEqual({
       ok: false,
       reason: 'undecodable',
-      format: 'pickle',
-      detail: 'format "pickle" is not supported',
+      format: 'protobuf',
+      detail: 'format "protobuf" is not supported',
     });
   });
 

@@ -10,7 +10,7 @@ import { encodeLz4Frame } from './helpers/lz4-encode.js';
 import { encodeZstdRaw } from './helpers/zstd-encode.js';
 import { fixture, options, utf8 } from './helpers/fixtures.js';
 
-const FORMAT_NAMES = ['auto', 'json', 'msgpack', 'keyv', 'text', 'go-cache', 'dotnet', 'php', 'rails'] as const;
+const FORMAT_NAMES = ['auto', 'json', 'msgpack', 'keyv', 'text', 'go-cache', 'dotnet', 'php', 'rails', 'pickle'] as const;
 const COMPRESSIONS: CompressionName[] = ['auto', 'none', 'gzip', 'zlib', 'deflate', 'brotli', 'zstd', 'lz4', 'xz'];
 const MAGICS = [[0x1f, 0x8b, 0x08], [0x78, 0x9c], [0x78, 0x01], [0x28, 0xb5, 0x2f, 0xfd], [0x04, 0x22, 0x4d, 0x18], [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]];
 
@@ -46,6 +46,11 @@ const KNOWN_DETAILS: Record<string, string[]> = {
     'cyclic PHP array reference is not supported',
     String.raw`PHP custom-serialized objects \(C:\) are not supported`,
     String.raw`PHP escaped strings \(S:\) are not supported`,
+  ],
+  pickle: [
+    String.raw`truncated pickle|not a pickle|trailing bytes after pickle|invalid pickle( number| memo index| string| bytes| memo reference)?|invalid UTF-8 in pickle string|unknown pickle opcode|unsupported pickle protocol`,
+    String.raw`pickle (integer too long|work budget exceeded|references a code-execution callable|calls a computed callable|value refers to itself|persistent ids are not supported|extension codes are not supported)`,
+    String.raw`pickle (stack|nesting) deeper than \d+|pickle memo larger than \d+|out-of-band pickle buffers are not supported`,
   ],
   // rails: its reasons are listed beside its tests (the outer ^( … )$ is dropped here).
   rails: [RAILS_DETAIL.source.slice(2, -2)],

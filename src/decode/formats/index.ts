@@ -5,6 +5,7 @@ import { jsonFormat } from './json.js';
 import { keyvFormat } from './keyv.js';
 import { msgpackFormat } from './msgpack.js';
 import { phpFormat } from './php.js';
+import { pickleFormat } from './pickle.js';
 import { railsFormat } from './rails.js';
 import { textFormat } from './text.js';
 
@@ -16,6 +17,8 @@ import { textFormat } from './text.js';
 export const FORMATS: readonly FormatDecoder[] = Object.freeze([
   keyvFormat,
   jsonFormat,
+  // Before msgpack: pickle's 0x80 PROTO byte is also a msgpack fixmap head.
+  pickleFormat,
   msgpackFormat,
   railsFormat,
   // After msgpack: its body is msgpack, and plain msgpack refuses the trailing marker byte.
