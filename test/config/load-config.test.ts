@@ -74,7 +74,7 @@ patterns:
         'patterns[0].owner.match.id: "nope" is not a placeholder of key "a:{tenant}:{id}"',
         'patterns[0].owner.match.tenant_id: match never names the tenant column',
         'patterns[1].name: duplicate pattern name "a"',
-        expect.stringMatching(/^patterns\[1\]\.format: unknown format "jsn" \(have: auto, keyv, json, msgpack/),
+        expect.stringMatching(/^patterns\[1\]\.format: unknown format "jsn" \(have: auto, keyv, json, /),
         expect.stringMatching(/^patterns\[1\]\.key: /),
       ]),
     );
