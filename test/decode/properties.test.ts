@@ -1,5 +1,6 @@
 import { encode } from '@msgpack/msgpack';
 import fc from 'fast-check';
+import { JAVA_DETAIL } from './formats/java-stream-builder.js';
 import { RAILS_DETAIL } from './formats/rails-helpers.js';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { encodeLz4Frame } from './helpers/lz4-encode.js';
 import { encodeZstdRaw } from './helpers/zstd-encode.js';
 import { fixture, options, utf8 } from './helpers/fixtures.js';
 
-const FORMAT_NAMES = ['auto', 'json', 'msgpack', 'keyv', 'text', 'go-cache', 'dotnet', 'php', 'rails', 'pickle'] as const;
+const FORMAT_NAMES = ['auto', 'json', 'msgpack', 'keyv', 'text', 'go-cache', 'dotnet', 'php', 'rails', 'pickle', 'java'] as const;
 const COMPRESSIONS: CompressionName[] = ['auto', 'none', 'gzip', 'zlib', 'deflate', 'brotli', 'zstd', 'lz4', 'xz'];
 const MAGICS = [[0x1f, 0x8b, 0x08], [0x78, 0x9c], [0x78, 0x01], [0x28, 0xb5, 0x2f, 0xfd], [0x04, 0x22, 0x4d, 0x18], [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]];
 
@@ -52,6 +53,7 @@ const KNOWN_DETAILS: Record<string, string[]> = {
     String.raw`pickle (integer too long|work budget exceeded|references a code-execution callable|calls a computed callable|value refers to itself|persistent ids are not supported|extension codes are not supported)`,
     String.raw`pickle (stack|nesting) deeper than \d+|pickle memo larger than \d+|out-of-band pickle buffers are not supported`,
   ],
+  java: [JAVA_DETAIL.source.slice(4, -2)],
   // rails: its reasons are listed beside its tests (the outer ^( … )$ is dropped here).
   rails: [RAILS_DETAIL.source.slice(2, -2)],
 };

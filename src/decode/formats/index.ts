@@ -1,6 +1,7 @@
 import type { FormatDecoder } from './format-decoder.js';
 import { dotnetFormat } from './dotnet.js';
 import { goCacheFormat } from './go-cache.js';
+import { javaFormat } from './java.js';
 import { jsonFormat } from './json.js';
 import { keyvFormat } from './keyv.js';
 import { msgpackFormat } from './msgpack.js';
@@ -17,6 +18,7 @@ import { textFormat } from './text.js';
 export const FORMATS: readonly FormatDecoder[] = Object.freeze([
   keyvFormat,
   jsonFormat,
+  javaFormat,
   // Before msgpack: pickle's 0x80 PROTO byte is also a msgpack fixmap head.
   pickleFormat,
   msgpackFormat,
