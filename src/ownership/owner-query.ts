@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { SourceUnavailable, describeError } from '../errors.js';
 import { canonicalTenant } from '../markers/canonical-tenant.js';
-import { coerceForColumn, columnKind } from '../source/column-kind.js';
+import { coerceForColumn, storedTenantForms } from '../source/column-kind.js';
 import type { TableColumns } from '../source/inspect-source.js';
 import { isSourceConnectionError } from '../source/connect-source.js';
 import { quoteIdent, quoteQualified } from '../source/quote-ident.js';
@@ -42,8 +42,6 @@ export class OwnerQueryFailed extends Error {
 }
 
 export const OWNER_SAMPLE = 10;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * The ownership SQL of one pattern. Per batch it sends at most two queries, each joining
@@ -124,7 +122,7 @@ export class OwnerQuery {
       const vals = values[i];
       if (!vals) return;
       for (const c of p.candidates) {
-        for (const form of this.storedForms(c)) {
+        for (const form of storedTenantForms(c, this.tenantType)) {
           params[0]!.push(pairs.length);
           params[1]!.push(form);
           vals.forEach((v, j) => params[j + 2]!.push(v));
@@ -138,19 +136,6 @@ export class OwnerQuery {
       const pair = pairs[r.p]!;
       answers[pair.probe]!.owned.add(pair.candidate);
     }
-  }
-
-  /**
-   * The forms a canonical tenant id may be stored in. A uuid column compares UUIDs itself; a
-   * text column may hold `3F2504E0-…` or `{…}` (.NET's Guid.ToString), which SPEC §2 says equal
-   * the canonical lower-case form. Nothing (e.g. "acme" in a uuid column) owns nothing.
-   */
-  private storedForms(candidate: string): string[] {
-    const t = coerceForColumn(candidate, this.tenantType);
-    if (t === undefined) return [];
-    if (columnKind(this.tenantType) !== 'text' || !UUID.test(t)) return [t];
-    const upper = t.toUpperCase();
-    return [t, upper, `{${t}}`, `{${upper}}`];
   }
 
   private async ownerSets(pool: pg.Pool, indexes: number[], values: (string[] | undefined)[], answers: OwnerAnswer[]) {

@@ -1,14 +1,12 @@
 import type pg from 'pg';
 import { SourceUnavailable, describeError } from '../errors.js';
 import { canonicalTenant } from '../markers/canonical-tenant.js';
-import { coerceForColumn, columnKind } from '../source/column-kind.js';
+import { storedTenantForms } from '../source/column-kind.js';
 import { isSourceConnectionError } from '../source/connect-source.js';
 import { quoteIdent, quoteQualified } from '../source/quote-ident.js';
 
 /** The tenants query failed for this batch (the database itself is fine): keys go unchecked. */
 export class TenantLookupFailed extends Error {}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Bound on remembered tenant ids: real SaaS have thousands of tenants, not millions. */
 const MAX_REMEMBERED = 100_000;
@@ -33,13 +31,11 @@ export class TenantDirectory {
     const asked = new Map<string, string>();
     for (const id of ids) {
       if (this.known.has(id) || asked.has(id) || unknown.has(id)) continue;
-      const v = coerceForColumn(id, this.idType);
-      if (v === undefined) unknown.add(id);
+      const forms = storedTenantForms(id, this.idType);
+      if (forms.length === 0) unknown.add(id);
       else {
-        asked.set(id, v);
-        ask.push(v);
-        // A text column may hold a UUID as .NET writes it (upper case, braces): same tenant.
-        if (columnKind(this.idType) === 'text' && UUID.test(v)) ask.push(v.toUpperCase(), `{${v}}`, `{${v.toUpperCase()}}`);
+        asked.set(id, forms[0]!);
+        ask.push(...forms);
       }
     }
     if (ask.length === 0) return unknown;

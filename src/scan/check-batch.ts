@@ -83,7 +83,7 @@ export async function checkBatch(ctx: CheckContext, shard: CacheShard, keys: rea
       bump(out.unchecked, `cache read failed: ${read.detail}`);
       return;
     }
-    drafts.push({ draft: prepareEntry(p.key, p.values, p.checks, read, decodeRead(read, p.checks, ctx.config)), read, buf: p.buf });
+    drafts.push({ draft: prepareEntry(p.key, p.values, p.checks, read, decodeRead(read, p.checks)), read, buf: p.buf });
   });
 
   const ownership = await askOwners(ctx, drafts.map((d) => d.draft), out);
@@ -105,14 +105,8 @@ export async function checkBatch(ctx: CheckContext, shard: CacheShard, keys: rea
   return out;
 }
 
-function decodeRead(read: ReadValue, checks: PatternChecks, config: TenantwatchConfig): DecodeResult | undefined {
-  const opts = {
-    format: checks.config.format,
-    compression: checks.config.compression,
-    base64: checks.config.base64,
-    maxBytes: config.sweep.maxValueBytes,
-    maxDepth: config.sweep.maxDepth,
-  };
+function decodeRead(read: ReadValue, checks: PatternChecks): DecodeResult | undefined {
+  const opts = checks.decode;
   // An empty string is a cached "nothing" (negative_cache), not an undecodable payload.
   if (read.status === 'value' && read.bytes.length === 0) return { ok: true, value: '', format: 'text' };
   if (read.status === 'value') return decodeValue(read.bytes, opts);

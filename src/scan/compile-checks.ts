@@ -1,3 +1,4 @@
+import type { DecodeOptions } from '../decode/decode-value.js';
 import { compileJsonPath, type JsonPath } from '../markers/json-path.js';
 import { OwnerQuery } from '../ownership/owner-query.js';
 import { parseKeyPattern } from '../registry/compile-patterns.js';
@@ -15,9 +16,11 @@ export interface PatternChecks {
   itemsPath?: JsonPath;
   matchSources: MatchSource[];
   ownerQuery?: OwnerQuery;
+  /** decodeValue's options for this pattern, built once rather than per key. */
+  decode: DecodeOptions;
 }
 
-export function compileChecks(patterns: readonly PatternConfig[], schema: SourceSchema): Map<string, PatternChecks> {
+export function compileChecks(patterns: readonly PatternConfig[], schema: SourceSchema, limits: { maxBytes: number; maxDepth: number }): Map<string, PatternChecks> {
   const out = new Map<string, PatternChecks>();
   for (const p of patterns) {
     const placeholders = parseKeyPattern(p.key).flatMap((s) => (s.kind === 'placeholder' ? [s.name] : []));
@@ -31,6 +34,7 @@ export function compileChecks(patterns: readonly PatternConfig[], schema: Source
         v.startsWith('$') ? { from: 'payload', path: compileJsonPath(v) } : { from: 'key', placeholder: v },
       ),
       ownerQuery: p.owner && columns ? new OwnerQuery(p.owner, columns) : undefined,
+      decode: { format: p.format, compression: p.compression, base64: p.base64, ...limits },
     });
   }
   return out;

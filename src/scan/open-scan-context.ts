@@ -31,7 +31,7 @@ export async function openScanSession(config: TenantwatchConfig, opts: { rate?: 
     const ctx: CheckContext = {
       config,
       registry: compileRegistry(config.patterns),
-      checks: compileChecks(config.patterns, schema),
+      checks: compileChecks(config.patterns, schema, { maxBytes: config.sweep.maxValueBytes, maxDepth: config.sweep.maxDepth }),
       source,
       tenants: config.tenants && tenantsTable ? new TenantDirectory(config.tenants.table, config.tenants.id, tenantsTable.get(config.tenants.id)!) : undefined,
       bucket: new TokenBucket(opts.rate ?? config.sweep.rate),

@@ -34,3 +34,18 @@ export function coerceForColumn(value: string, sqlType: string): string | undefi
   // Postgres text cannot hold NUL; such a value names no row.
   return value.includes('\0') ? undefined : value;
 }
+
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The forms a canonical tenant id may be stored in. A uuid column compares UUIDs itself; a
+ * text column may hold `3F2504E0-…` or `{…}` (.NET's Guid.ToString), which SPEC §2 says equal
+ * the canonical lower-case form. An id the column cannot hold ("acme" in a uuid column) has none.
+ */
+export function storedTenantForms(canonical: string, sqlType: string): string[] {
+  const t = coerceForColumn(canonical, sqlType);
+  if (t === undefined) return [];
+  if (columnKind(sqlType) !== 'text' || !CANONICAL_UUID.test(t)) return [t];
+  const upper = t.toUpperCase();
+  return [t, upper, `{${t}}`, `{${upper}}`];
+}

@@ -17,7 +17,7 @@ patterns:
 `,
   {},
 );
-const checks = compileChecks(config.patterns, new Map([['projects', new Map([['tenant_id', 'text'], ['id', 'integer']])]]));
+const checks = compileChecks(config.patterns, new Map([['projects', new Map([['tenant_id', 'text'], ['id', 'integer']])]]), { maxBytes: 1024, maxDepth: 16 });
 const decoded: PayloadState = { state: 'decoded', negative: false };
 const draft = (pattern: string, key: string, units: CheckUnit[], keyTenant?: string, payload: PayloadState = decoded): EntryDraft => ({
   key,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { DecodeContext } from '../../../src/decode/formats/format-decoder.js';
+import { formatContext } from '../helpers/fixtures.js';
 import { phpFormat } from '../../../src/decode/formats/php.js';
 import { DecodeError } from '../../../src/decode/decode-error.js';
 import { isNegativeValue } from '../../../src/decode/negative-value.js';
@@ -8,15 +9,7 @@ import { extractMarkers } from '../../../src/markers/extract-markers.js';
 
 /** A context as the pipeline builds one for a pattern naming `format: php`. */
 export function phpContext(overrides: Partial<DecodeContext> = {}): DecodeContext {
-  return {
-    maxBytes: 1024 * 1024,
-    maxDepth: 256,
-    sniffed: false,
-    decodeEmbedded: () => {
-      throw new Error('unused');
-    },
-    ...overrides,
-  };
+  return formatContext(overrides);
 }
 
 /** PHP serialize() text as bytes; `~` stands for the NUL of mangled property names. */

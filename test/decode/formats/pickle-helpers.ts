@@ -1,18 +1,11 @@
 import type { DecodeContext } from '../../../src/decode/formats/format-decoder.js';
+import { formatContext } from '../helpers/fixtures.js';
 import { pickleFormat } from '../../../src/decode/formats/pickle.js';
 import { DecodeError } from '../../../src/decode/decode-error.js';
 
 /** A context as the pipeline builds one for a pattern naming `format: pickle`. */
 export function pickleContext(overrides: Partial<DecodeContext> = {}): DecodeContext {
-  return {
-    maxBytes: 1024 * 1024,
-    maxDepth: 256,
-    sniffed: false,
-    decodeEmbedded: () => {
-      throw new Error('unused');
-    },
-    ...overrides,
-  };
+  return formatContext(overrides);
 }
 
 export const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));

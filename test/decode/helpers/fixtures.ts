@@ -1,3 +1,4 @@
+import type { DecodeContext } from '../../../src/decode/formats/format-decoder.js';
 import { readFileSync } from 'node:fs';
 import type { DecodeOptions } from '../../../src/decode/decode-value.js';
 
@@ -18,3 +19,16 @@ export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
 /** The record every sample fixture holds. */
 export const SAMPLE = { id: 1041, tenant_id: 't-a', name: 'x' };
 export const SAMPLE_JSON = JSON.stringify(SAMPLE);
+
+/** A context as the pipeline builds one for a pattern naming its format (no embedded payloads). */
+export function formatContext(overrides: Partial<DecodeContext> = {}): DecodeContext {
+  return {
+    maxBytes: 1024 * 1024,
+    maxDepth: 256,
+    sniffed: false,
+    decodeEmbedded: () => {
+      throw new Error('unused');
+    },
+    ...overrides,
+  };
+}
