@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const entry = new URL('../dist/src/cli/run-cli.js', import.meta.url);
+const entry = new URL('../dist/workers/run-cli.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('tenantwatch: not built yet; run `npm ci` (or `npm run build`) in the repository first\n');
   process.exit(2);

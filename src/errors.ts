@@ -2,7 +2,7 @@
  * Typed errors with stable codes. Every catch in tenantwatch adds context and rethrows or
  * records one of these; the CLI maps them to exit codes and one clear line.
  */
-export type ErrorCode = 'CONFIG' | 'CACHE_UNAVAILABLE' | 'SOURCE_UNAVAILABLE' | 'SOURCE_SCHEMA' | 'USAGE';
+export type ErrorCode = 'CONFIG' | 'CACHE_UNAVAILABLE' | 'SOURCE_UNAVAILABLE' | 'SOURCE_SCHEMA' | 'STATE_UNAVAILABLE' | 'USAGE';
 
 export class TenantwatchError extends Error {
   readonly code: ErrorCode;
@@ -33,6 +33,13 @@ export class CacheUnavailable extends TenantwatchError {
 export class SourceUnavailable extends TenantwatchError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('SOURCE_UNAVAILABLE', message, options);
+  }
+}
+
+/** tenantwatch's own state (Postgres schema or queue Redis) could not be reached or migrated. */
+export class StateUnavailable extends TenantwatchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STATE_UNAVAILABLE', message, options);
   }
 }
 

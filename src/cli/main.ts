@@ -1,6 +1,7 @@
 import { ConfigError, TenantwatchError, UsageError, describeError } from '../errors.js';
 import { auditCommand } from './commands/audit.js';
 import { demoCommand } from './commands/demo.js';
+import { migrateCommand } from './commands/migrate.js';
 import { scanCommand } from './commands/scan.js';
 import { print, type CommandIO } from './io.js';
 
@@ -11,15 +12,24 @@ commands:
   check      the same checks for named keys
   audit      keys per pattern, unregistered key shapes, unscoped patterns
   demo       seed a demo app with planted leaks and scan it
+  start      the always-on watchdog: sweeps, sampling, real-time checks, incidents
+  migrate    create or upgrade the state schema
 
 The config is read from --config PATH, else $TENANTWATCH_CONFIG, else ./tenantwatch.yaml.
 Run \`tenantwatch <command> --help\` for a command's options.`;
 
+/** A command the entry point adds (the service lives outside src/, which must not import it). */
+export type ExtraCommand = (argv: string[], io: CommandIO) => Promise<number>;
+
 /** Run the CLI; resolves to the process exit code (SPEC §4). */
-export async function main(argv: string[], io: CommandIO): Promise<number> {
+export async function main(argv: string[], io: CommandIO, extra: Record<string, ExtraCommand> = {}): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    const added = command !== undefined && Object.hasOwn(extra, command) ? extra[command] : undefined;
+    if (added) return await added(rest, io);
     switch (command) {
+      case 'migrate':
+        return await migrateCommand(rest, io);
       case 'scan':
         return await scanCommand(rest, io, 'scan');
       case 'check':

@@ -65,8 +65,13 @@ export const configSchema = z.object({
     })
     .optional(),
   state: z
-    .strictObject({ database: pgUrl.optional(), redis: redisUrl.optional() })
-    .default({}),
+    .strictObject({
+      database: pgUrl.optional(),
+      redis: redisUrl.optional(),
+      // Several tenantwatch deployments may share one database, each in its own schema.
+      schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case schema name').default('tenantwatch'),
+    })
+    .default({ schema: 'tenantwatch' }),
   tenants: z.strictObject({ table: identifier, id: identifier }).optional(),
   sweep: z
     .strictObject({
@@ -78,7 +83,13 @@ export const configSchema = z.object({
       maxDepth: count(1).default(256),
     })
     .default({ every: 300_000, rate: 5000, count: 500, maxValueBytes: 1024 * 1024, sample: 0, maxDepth: 256 }),
-  realtime: z.strictObject({ keyspaceEvents: flag.default(false) }).default({ keyspaceEvents: false }),
+  realtime: z
+    .strictObject({
+      keyspaceEvents: flag.default(false),
+      // Only with this set does tenantwatch ever change the cache's CONFIG (notify-keyspace-events).
+      configure: flag.default(false),
+    })
+    .default({ keyspaceEvents: false, configure: false }),
   confirm: z.strictObject({ after: duration.default(2000) }).default({ after: 2000 }),
   unregistered: z.enum(['critical', 'warning', 'info', 'ignore']).default('warning'),
   patterns: z.array(pattern).default([]),

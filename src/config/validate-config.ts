@@ -9,10 +9,10 @@ import type { RawConfig } from './config-schema.js';
 export interface TenantwatchConfig {
   cache: { url?: string; cluster?: { nodes: string[]; readFrom: 'master' | 'replica' } };
   source?: { url: string; statementTimeoutMs: number };
-  state: { database?: string; redis?: string };
+  state: { database?: string; redis?: string; schema: string };
   tenants?: { table: string; id: string };
   sweep: { everyMs: number; rate: number; count: number; maxValueBytes: number; sample: number; maxDepth: number };
-  realtime: { keyspaceEvents: boolean };
+  realtime: { keyspaceEvents: boolean; configure: boolean };
   confirm: { afterMs: number };
   unregistered: SeverityOrIgnore;
   patterns: readonly PatternConfig[];

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { CacheShard } from '../cache/connect-cache.js';
 import type pg from 'pg';
 import { isOwnKey } from '../cache/own-keys.js';
-import type { TokenBucket } from '../cache/rate-limit.js';
+import type { RateLimiter } from '../cache/shared-token-bucket.js';
 import { readTtls, readValues, type ReadRequest } from '../cache/read-values.js';
 import type { TenantwatchConfig } from '../config/validate-config.js';
 import { decodeValue } from '../decode/decode-value.js';
@@ -23,7 +23,7 @@ export interface CheckContext {
   checks: Map<string, PatternChecks>;
   source?: pg.Pool;
   tenants?: TenantDirectory;
-  bucket: TokenBucket;
+  bucket: RateLimiter;
   /** Only keys of these patterns are checked (`--pattern`). */
   patternFilter?: ReadonlySet<string>;
 }
@@ -77,16 +77,19 @@ export async function checkBatch(ctx: CheckContext, shard: CacheShard, keys: rea
     const read = reads[i]!;
     if (read.status === 'vanished') {
       out.vanished++;
+      out.checkedKeys.push(p.key);
       return;
     }
     if (read.status === 'error') {
       bump(out.unchecked, `cache read failed: ${read.detail}`);
+      out.uncheckedKeys.push(p.key);
       return;
     }
     drafts.push({ draft: prepareEntry(p.key, p.values, p.checks, read, decodeRead(read, p.checks)), read, buf: p.buf });
   });
 
-  const ownership = await askOwners(ctx, drafts.map((d) => d.draft), out);
+  const unchecked = new Set<number>();
+  const ownership = await askOwners(ctx, drafts.map((d) => d.draft), out, unchecked);
   let unknown: ReadonlySet<string>;
   try {
     unknown = await unknownTenants(ctx, drafts.map((d) => d.draft));
@@ -94,8 +97,10 @@ export async function checkBatch(ctx: CheckContext, shard: CacheShard, keys: rea
     if (!(err instanceof TenantLookupFailed)) throw err;
     // Every other check still ran; the tenant check did not, so these keys are not clean.
     bump(out.unchecked, err.message, drafts.length);
+    drafts.forEach((_, i) => unchecked.add(i));
     unknown = new Set();
   }
+  drafts.forEach(({ draft }, i) => (unchecked.has(i) ? out.uncheckedKeys : out.checkedKeys).push(draft.key));
   const flagged: { finding: Finding; read: ReadValue; buf: Buffer }[] = [];
   drafts.forEach(({ draft, read, buf }, i) => {
     for (const finding of judgeEntry(draft, ownership[i]!, unknown)) flagged.push({ finding, read, buf });
@@ -120,7 +125,7 @@ function decodeRead(read: ReadValue, checks: PatternChecks): DecodeResult | unde
 }
 
 /** One owner query per pattern for every unit of the batch that has match values. */
-async function askOwners(ctx: CheckContext, drafts: readonly EntryDraft[], out: BatchOutcome): Promise<UnitOwnership[][]> {
+async function askOwners(ctx: CheckContext, drafts: readonly EntryDraft[], out: BatchOutcome, unchecked: Set<number>): Promise<UnitOwnership[][]> {
   const result: UnitOwnership[][] = drafts.map((d) => d.units.map(() => undefined));
   // Keys, not items: a list with ten items lacking their id is one unchecked key.
   const uncheckedKeys = new Set<number>();
@@ -142,6 +147,7 @@ async function askOwners(ctx: CheckContext, drafts: readonly EntryDraft[], out: 
     });
   });
   if (uncheckedKeys.size > 0) bump(out.unchecked, 'owner match value missing from payload', uncheckedKeys.size);
+  uncheckedKeys.forEach((d) => unchecked.add(d));
   if (!ctx.source) return result;
   for (const [checks, list] of byPattern) {
     try {
@@ -152,6 +158,7 @@ async function askOwners(ctx: CheckContext, drafts: readonly EntryDraft[], out: 
       // The key was read but its ownership is unknown: counted, never called clean.
       const keys = new Set(list.map((l) => l.d));
       bump(out.unchecked, err.message, keys.size);
+      keys.forEach((d) => unchecked.add(d));
     }
   }
   return result;

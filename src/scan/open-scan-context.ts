@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { connectCache, type CacheConnection } from '../cache/connect-cache.js';
 import { TokenBucket } from '../cache/rate-limit.js';
+import type { RateLimiter } from '../cache/shared-token-bucket.js';
 import type { TenantwatchConfig } from '../config/validate-config.js';
 import { TenantDirectory } from '../ownership/tenant-directory.js';
 import { compileRegistry } from '../registry/classify-key.js';
@@ -19,7 +20,7 @@ export interface ScanSession {
  * Connect to the cache and (when a pattern needs it) the source, verify the owner tables,
  * and compile the registry: everything `scan`, `check` and the workers share.
  */
-export async function openScanSession(config: TenantwatchConfig, opts: { rate?: number; patternFilter?: ReadonlySet<string> } = {}): Promise<ScanSession> {
+export async function openScanSession(config: TenantwatchConfig, opts: { rate?: number; bucket?: RateLimiter; patternFilter?: ReadonlySet<string> } = {}): Promise<ScanSession> {
   const needsSource = config.patterns.some((p) => p.owner) || config.tenants !== undefined;
   let source: pg.Pool | undefined;
   if (needsSource && config.source) source = await connectSource(config.source.url, config.source.statementTimeoutMs);
@@ -34,7 +35,7 @@ export async function openScanSession(config: TenantwatchConfig, opts: { rate?: 
       checks: compileChecks(config.patterns, schema, { maxBytes: config.sweep.maxValueBytes, maxDepth: config.sweep.maxDepth }),
       source,
       tenants: config.tenants && tenantsTable ? new TenantDirectory(config.tenants.table, config.tenants.id, tenantsTable.get(config.tenants.id)!) : undefined,
-      bucket: new TokenBucket(opts.rate ?? config.sweep.rate),
+      bucket: opts.bucket ?? new TokenBucket(opts.rate ?? config.sweep.rate),
       patternFilter: opts.patternFilter,
     };
     const c = cache;

@@ -110,7 +110,7 @@ async function countKeys(shards: readonly CacheShard[]): Promise<number | undefi
 }
 
 /** Named keys go to the shard serving their hash slot. */
-function routeKeys(shards: readonly CacheShard[], keys: readonly string[]): Map<CacheShard, Buffer[]> {
+export function routeKeys(shards: readonly CacheShard[], keys: readonly string[]): Map<CacheShard, Buffer[]> {
   const routed = new Map<CacheShard, Buffer[]>();
   for (const k of keys) {
     const buf = Buffer.from(k, 'utf8');

@@ -23,10 +23,14 @@ export interface BatchOutcome {
   unscoped: Map<string, number>;
   unchecked: Map<string, number>;
   vanished: number;
+  /** Registered keys of this batch read and judged completely (clean or not), or found gone. */
+  checkedKeys: string[];
+  /** Registered keys of this batch that could not be fully checked. */
+  uncheckedKeys: string[];
 }
 
 export function emptyOutcome(): BatchOutcome {
-  return { scanned: 0, perPattern: new Map(), findings: [], unregistered: new Map(), unscoped: new Map(), unchecked: new Map(), vanished: 0 };
+  return { scanned: 0, perPattern: new Map(), findings: [], unregistered: new Map(), unscoped: new Map(), unchecked: new Map(), vanished: 0, checkedKeys: [], uncheckedKeys: [] };
 }
 
 export function bump<K>(map: Map<K, number>, key: K, by = 1): void {

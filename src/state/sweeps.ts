@@ -1,0 +1,83 @@
+import type pg from 'pg';
+import { resolveSettledIncidents } from './incidents.js';
+import { withTransaction } from './with-transaction.js';
+
+/** A sweep in progress: one SCAN walk per shard, each with its checkpointed cursor. */
+export interface SweepState {
+  id: number;
+  startedAt: Date;
+  resumed: boolean;
+  shards: { shard: string; cursor: string; done: boolean }[];
+}
+
+/**
+ * Resume the unfinished sweep, or start one (SPEC: at most one sweep at a time). The caller
+ * holds the sweep lock; the unique index on running sweeps backs it up.
+ */
+export async function claimSweep(pool: pg.Pool, reason: string, shards: readonly string[], total?: number): Promise<SweepState> {
+  return withTransaction(pool, async (client) => {
+    const running = await client.query<{ id: string; started_at: Date }>(`select id::text, started_at from sweeps where status = 'running'`);
+    let id: number;
+    let startedAt: Date;
+    const resumed = running.rows.length > 0;
+    if (resumed) {
+      id = Number(running.rows[0]!.id);
+      startedAt = running.rows[0]!.started_at;
+    } else {
+      const ins = await client.query<{ id: string; started_at: Date }>(`insert into sweeps (reason, total) values ($1, $2) returning id::text, started_at`, [reason, total ?? null]);
+      id = Number(ins.rows[0]!.id);
+      startedAt = ins.rows[0]!.started_at;
+    }
+    // A shard added to the cluster since the sweep began is walked from the start.
+    await client.query(`insert into sweep_shards (sweep_id, shard) select $1, unnest($2::text[]) on conflict do nothing`, [id, shards]);
+    const rows = await client.query<{ shard: string; cursor: string; done: boolean }>(
+      `select shard, cursor, done from sweep_shards where sweep_id = $1 and shard = any($2) order by shard`,
+      [id, shards],
+    );
+    return { id, startedAt, resumed, shards: rows.rows };
+  });
+}
+
+/**
+ * Checkpoint a shard's SCAN after its page's batch was queued: registers the batch as pending
+ * (unless its check already finished) and moves the cursor on, in one transaction.
+ */
+export async function checkpoint(pool: pg.Pool, sweepId: number, shard: string, cursor: string, batchId?: string): Promise<void> {
+  await withTransaction(pool, async (client) => {
+    if (batchId) await client.query(`insert into sweep_batches (sweep_id, batch_id) values ($1, $2) on conflict do nothing`, [sweepId, batchId]);
+    await client.query(
+      `update sweep_shards set cursor = $3, done = ($3 = '0'), pages = pages + 1 where sweep_id = $1 and shard = $2`,
+      [sweepId, shard, cursor],
+    );
+  });
+}
+
+export async function pendingBatches(pool: pg.Pool, sweepId: number): Promise<number> {
+  const res = await pool.query<{ n: string }>(`select count(*)::text as n from sweep_batches where sweep_id = $1 and not done`, [sweepId]);
+  return Number(res.rows[0]!.n);
+}
+
+/**
+ * Close a complete sweep: every key it did not reach is gone (expired, evicted, deleted), so
+ * per-key findings it did not touch resolve; grouped findings it did not see resolve; then
+ * incidents with nothing left open resolve. Returns the incidents it resolved.
+ */
+export async function finishSweep(pool: pg.Pool, sweep: SweepState): Promise<{ resolvedFindings: number; resolvedIncidents: string[] }> {
+  return withTransaction(pool, async (client) => {
+    const gone = await client.query(
+      `update findings set status = 'resolved', resolved_at = now()
+        where status <> 'resolved' and (
+          (key is not null and last_swept < $2) or
+          (key is null and last_sweep_id is distinct from $1))`,
+      [sweep.id, sweep.startedAt],
+    );
+    const incidents = await resolveSettledIncidents(client);
+    await client.query(`update sweeps set status = 'done', finished_at = now() where id = $1`, [sweep.id]);
+    return { resolvedFindings: gone.rowCount ?? 0, resolvedIncidents: incidents };
+  });
+}
+
+/** A sweep that cannot go on (e.g. the cache's keyspace changed under a cluster resharding). */
+export async function failSweep(pool: pg.Pool, sweepId: number, error: string): Promise<void> {
+  await pool.query(`update sweeps set status = 'failed', finished_at = now(), error = $2 where id = $1`, [sweepId, error]);
+}

@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { CacheShard } from '../src/cache/connect-cache.js';
+import { describeError } from '../src/errors.js';
+import { checkBatch } from '../src/scan/check-batch.js';
+import { keyEventChannels, missingNotifyFlags, withNeededFlags } from './keyspace-events.js';
+import { recordOutcome } from './record-outcome.js';
+import type { ServiceDeps } from './service-deps.js';
+
+/** Whether written keys are checked as they are written, and if not, why. */
+export interface RealtimeStatus {
+  enabled: boolean;
+  reason: string;
+}
+
+export interface RealtimeHandle {
+  status(): RealtimeStatus;
+  close(): Promise<void>;
+}
+
+/** Readiness and status read this key of the queue Redis (written by the leader). */
+export const REALTIME_STATUS_KEY = 'tenantwatch:realtime-status';
+const LEADER_KEY = 'tenantwatch:realtime-leader';
+const LEADER_TTL_MS = 10_000;
+const LEADER_RENEW_MS = 3_000;
+// A key is checked once it has been quiet this long, or this long after its first write at the
+// latest: bursts of writes cost one check, and a write is checked well within a second.
+const QUIET_MS = 100;
+const MAX_WAIT_MS = 400;
+const FLUSH_MS = 50;
+/** Keys waiting at once; beyond this, events are dropped and a sweep is requested instead. */
+const MAX_PENDING = 10_000;
+
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+
+/**
+ * Real-time checks (issue: realtime.keyspaceEvents). One process at a time is the leader
+ * (a lease in the queue Redis) and subscribes to the key-event channels of every shard, so
+ * each write is checked once however many workers run. Pub/sub drops messages while
+ * disconnected: every reconnect requests a sweep.
+ */
+export function startRealtime(deps: ServiceDeps, requestSweep: (reason: string) => Promise<void>): RealtimeHandle {
+  const id = randomUUID();
+  const log = deps.log.child({ component: 'realtime' });
+  let status: RealtimeStatus = { enabled: false, reason: 'waiting to become the subscribing process' };
+  let subscribers: Redis[] = [];
+  let leader = false;
+  let closed = false;
+  const pending = new Map<string, { shard: CacheShard; first: number; last: number; buf: Buffer }>();
+  let flushing = false;
+
+  const setStatus = (s: RealtimeStatus) => {
+    status = s;
+    deps.metrics.realtimeEnabled.set(s.enabled ? 1 : 0);
+    if (leader) void deps.queueRedis.set(REALTIME_STATUS_KEY, JSON.stringify({ ...s, at: new Date().toISOString() }), 'PX', LEADER_TTL_MS * 2).catch(() => undefined);
+  };
+
+  const lost = (why: string) => {
+    log.warn({ why }, 'real-time events may have been lost; requesting a sweep');
+    void requestSweep(`realtime: ${why}`).catch((err: unknown) => log.error({ err: describeError(err) }, 'could not request a sweep'));
+  };
+
+  const subscribe = async () => {
+    const shards = await deps.session.use(async (s) => s.cache.shards);
+    const problems: string[] = [];
+    subscribers = shards.map((shard) => {
+      const sub = new Redis({ ...shard.redis.options, lazyConnect: true, maxRetriesPerRequest: null, commandTimeout: undefined, retryStrategy: (n: number) => Math.min(n * 250, 2000) });
+      const db = shard.redis.options.db ?? 0;
+      let connections = 0;
+      sub.on('error', () => undefined);
+      sub.on('ready', () => {
+        connections++;
+        void checkFlags(deps, shard, log).then((missing) => {
+          if (missing) problems.push(`${shard.name}: ${missing}`);
+          else problems.splice(0, problems.length, ...problems.filter((p) => !p.startsWith(`${shard.name}:`)));
+          setStatus(problems.length === 0 ? { enabled: true, reason: 'subscribed to key-event notifications' } : { enabled: false, reason: problems.join('; ') });
+        });
+        if (connections > 1) lost(`reconnected to ${shard.name}`);
+      });
+      sub.on('messageBuffer', (_channel: Buffer, key: Buffer) => onKey(shard, key));
+      void sub.connect().then(
+        () => sub.subscribe(...keyEventChannels(db)),
+        (err: unknown) => log.warn({ shard: shard.name, err: describeError(err) }, 'cannot subscribe to key events yet; retrying'),
+      );
+      return sub;
+    });
+  };
+
+  const onKey = (shard: CacheShard, buf: Buffer) => {
+    const k = `${shard.name}\u0000${buf.toString('latin1')}`;
+    const now = Date.now();
+    const cur = pending.get(k);
+    if (cur) cur.last = now;
+    else if (pending.size < MAX_PENDING) pending.set(k, { shard, first: now, last: now, buf });
+    else lost('too many written keys waiting for a check');
+  };
+
+  const flush = async () => {
+    if (flushing || pending.size === 0) return;
+    flushing = true;
+    try {
+      const now = Date.now();
+      const due = new Map<CacheShard, Buffer[]>();
+      for (const [k, p] of pending) {
+        if (now - p.last < QUIET_MS && now - p.first < MAX_WAIT_MS) continue;
+        pending.delete(k);
+        const list = due.get(p.shard) ?? [];
+        list.push(p.buf);
+        due.set(p.shard, list);
+      }
+      for (const [shard, keys] of due) {
+        try {
+          await deps.session.use(async (s) => {
+            // The session may have been reopened: check on its shard of the same name.
+            const target = s.cache.shards.find((x) => x.name === shard.name) ?? shard;
+            const outcome = await checkBatch(s.ctx, target, keys);
+            await recordOutcome(deps, outcome, { path: 'realtime' });
+          });
+        } catch (err) {
+          log.error({ err: describeError(err), keys: keys.length }, 'real-time check failed');
+          lost('a real-time check failed');
+        }
+      }
+    } finally {
+      flushing = false;
+    }
+  };
+  const flushTimer = setInterval(() => void flush(), FLUSH_MS);
+
+  const unsubscribe = async () => {
+    const subs = subscribers;
+    subscribers = [];
+    await Promise.all(subs.map((s) => s.quit().catch(() => s.disconnect())));
+  };
+
+  const elect = async () => {
+    if (closed) return;
+    try {
+      if (leader) {
+        if (Number(await deps.queueRedis.eval(RENEW, 1, LEADER_KEY, id, LEADER_TTL_MS)) === 1) return;
+        leader = false;
+        await unsubscribe();
+        setStatus({ enabled: false, reason: 'lost the subscribing lease to another process' });
+      }
+      if ((await deps.queueRedis.set(LEADER_KEY, id, 'PX', LEADER_TTL_MS, 'NX')) === 'OK') {
+        leader = true;
+        log.info('subscribing to key-event notifications');
+        await subscribe();
+      } else {
+        setStatus({ enabled: true, reason: 'another tenantwatch process subscribes to key events' });
+      }
+    } catch (err) {
+      log.warn({ err: describeError(err) }, 'real-time leader election failed; retrying');
+    }
+  };
+  void elect();
+  const electTimer = setInterval(() => void elect(), LEADER_RENEW_MS);
+
+  return {
+    status: () => status,
+    async close() {
+      closed = true;
+      clearInterval(electTimer);
+      clearInterval(flushTimer);
+      await unsubscribe();
+      // Keys already written are checked before the process leaves; later ones fall to sweeps.
+      while (flushing) await new Promise((r) => setTimeout(r, 20));
+      pending.forEach((p) => (p.first = 0));
+      await flush();
+      if (leader) await deps.queueRedis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`, 1, LEADER_KEY, id).catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Read the shard's notify-keyspace-events; with `realtime.configure`, add what is missing.
+ * Returns why notifications are off, or undefined when they are on.
+ */
+async function checkFlags(deps: ServiceDeps, shard: CacheShard, log: ServiceDeps['log']): Promise<string | undefined> {
+  let flags: string;
+  try {
+    const reply = (await shard.redis.config('GET', 'notify-keyspace-events')) as string[];
+    flags = reply[1] ?? '';
+  } catch (err) {
+    return `cannot read notify-keyspace-events (${describeError(err)}); set it to include "E$hg" on the server`;
+  }
+  const missing = missingNotifyFlags(flags);
+  if (missing.length === 0) return undefined;
+  if (deps.config.realtime.configure) {
+    try {
+      await shard.redis.config('SET', 'notify-keyspace-events', withNeededFlags(flags));
+      log.warn({ shard: shard.name, before: flags, after: withNeededFlags(flags) }, 'changed notify-keyspace-events (realtime.configure: true)');
+      return undefined;
+    } catch (err) {
+      return `cannot set notify-keyspace-events (${describeError(err)})`;
+    }
+  }
+  log.warn({ shard: shard.name, flags, missing: missing.join('') }, 'key-event notifications are off on the cache; sweeps remain the only check (set notify-keyspace-events or realtime.configure: true)');
+  return `notify-keyspace-events is "${flags}", lacking "${missing.join('')}"`;
+}

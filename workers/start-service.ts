@@ -1,0 +1,109 @@
+import { Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { SharedTokenBucket } from '../src/cache/shared-token-bucket.js';
+import type { TenantwatchConfig } from '../src/config/validate-config.js';
+import { describeError } from '../src/errors.js';
+import { createMetrics, type Metrics } from '../src/metrics/metrics.js';
+import { openScanSession } from '../src/scan/open-scan-context.js';
+import { connectState } from '../src/state/connect-state.js';
+import { migrate } from '../src/state/migrate.js';
+import { processCheckJob, type CheckJob } from './check-job.js';
+import { processConfirmJob } from './confirm-job.js';
+import { openQueues, QUEUE_NAMES, QUEUE_PREFIX, queueConnection, queueRedisUrl } from './queues.js';
+import { startRealtime, type RealtimeHandle } from './realtime.js';
+import type { ConfirmJob } from './record-outcome.js';
+import { processSampleJob } from './sample-job.js';
+import type { ServiceDeps } from './service-deps.js';
+import { SessionHolder } from './session-holder.js';
+import { processSweepJob, type SweepJob } from './sweep-job.js';
+
+export interface ServiceOptions {
+  /** Check jobs this process runs at once (default 4). */
+  concurrency?: number;
+  /**
+   * How long a job's lock lasts before another process may take over a job whose worker died
+   * (BullMQ lockDuration; stalled jobs are looked for at the same interval). Default 30 s.
+   */
+  lockDurationMs?: number;
+  metrics?: Metrics;
+}
+
+export interface Service {
+  deps: ServiceDeps;
+  realtime?: RealtimeHandle;
+  /** Graceful stop: no new jobs, running ones finish or go back to the queue, then disconnect. */
+  close(): Promise<void>;
+}
+
+const SAMPLE_EVERY_MS = 60_000;
+
+/**
+ * The always-on watchdog of one process: migrate the state, register the job schedulers
+ * (idempotent: every process upserts the same ones), and run the sweep, check, confirmation
+ * and sample workers, plus real-time checks when configured.
+ */
+export async function startService(config: TenantwatchConfig, log: Logger, opts: ServiceOptions = {}): Promise<Service> {
+  const state = await connectState(config);
+  const cleanup: (() => Promise<unknown>)[] = [() => state.close()];
+  try {
+    await migrate(state.pool, state.schema);
+    const queueRedis = new Redis(queueRedisUrl(config), { maxRetriesPerRequest: null, lazyConnect: true });
+    queueRedis.on('error', () => undefined);
+    cleanup.push(() => queueRedis.quit().catch(() => queueRedis.disconnect()));
+    await queueRedis.connect();
+    const queues = openQueues(config);
+    cleanup.push(() => queues.close());
+    const abort = new AbortController();
+    const bucket = new SharedTokenBucket(queueRedis, `${QUEUE_PREFIX}:rate:${state.schema}`, config.sweep.rate);
+    const session = new SessionHolder(() => openScanSession(config, { bucket }));
+    cleanup.push(() => session.close());
+    const deps: ServiceDeps = { config, state, queueRedis, queues, session, metrics: opts.metrics ?? createMetrics(), log, shutdown: abort.signal };
+
+    await queues.sweep.upsertJobScheduler('sweep', { every: config.sweep.everyMs }, { name: 'sweep', data: { reason: 'scheduled' } satisfies SweepJob });
+    if (config.sweep.sample > 0) await queues.sample.upsertJobScheduler('sample', { every: SAMPLE_EVERY_MS }, { name: 'sample', data: {} });
+    else await queues.sample.removeJobScheduler('sample');
+    // A sweep left unfinished by a stopped or killed process resumes now, not at the next tick.
+    const unfinished = await state.pool.query(`select 1 from sweeps where status = 'running'`);
+    if ((unfinished.rowCount ?? 0) > 0) await requestSweep(deps, 'resume after restart');
+
+    const lockDuration = opts.lockDurationMs ?? 30_000;
+    const common = { connection: queueConnection(config), prefix: QUEUE_PREFIX, lockDuration, stalledInterval: lockDuration, maxStalledCount: 5 };
+    const workers = [
+      new Worker<SweepJob>(QUEUE_NAMES.sweep, (job: Job<SweepJob>) => processSweepJob(deps, job), { ...common, concurrency: 1 }),
+      new Worker<CheckJob>(QUEUE_NAMES.check, (job: Job<CheckJob>) => processCheckJob(deps, job), { ...common, concurrency: opts.concurrency ?? 4 }),
+      new Worker<ConfirmJob>(QUEUE_NAMES.confirm, (job: Job<ConfirmJob>) => processConfirmJob(deps, job), { ...common, concurrency: 2 }),
+      new Worker(QUEUE_NAMES.sample, () => processSampleJob(deps), { ...common, concurrency: 1 }),
+    ];
+    for (const w of workers) {
+      w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, attempt: job?.attemptsMade, err: describeError(err) }, 'job failed; it is retried with backoff'));
+      w.on('error', (err) => log.error({ queue: w.name, err: describeError(err) }, 'worker error'));
+    }
+    const realtime = config.realtime.keyspaceEvents ? startRealtime(deps, (reason) => requestSweep(deps, reason)) : undefined;
+    if (!realtime) deps.metrics.realtimeEnabled.set(0);
+    log.info({ concurrency: opts.concurrency ?? 4, realtime: config.realtime.keyspaceEvents, sweepEveryMs: config.sweep.everyMs, rate: config.sweep.rate }, 'watchdog started');
+
+    let closing: Promise<void> | undefined;
+    return {
+      deps,
+      realtime,
+      close: () =>
+        (closing ??= (async () => {
+          log.info('shutting down: finishing running jobs');
+          abort.abort();
+          await realtime?.close();
+          await Promise.all(workers.map((w) => w.close()));
+          for (const c of cleanup.reverse()) await c().catch(() => undefined);
+          log.info('stopped');
+        })()),
+    };
+  } catch (err) {
+    for (const c of cleanup.reverse()) await c().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Ask for a sweep now (deduplicated while one such request is waiting). */
+export async function requestSweep(deps: ServiceDeps, reason: string): Promise<void> {
+  await deps.queues.sweep.add('sweep', { reason } satisfies SweepJob, { jobId: 'requested', removeOnComplete: true, removeOnFail: true });
+}

@@ -1,0 +1,128 @@
+import type { Job } from 'bullmq';
+import type { CacheShard } from '../src/cache/connect-cache.js';
+import { scanKeys } from '../src/cache/scan-keys.js';
+import { checkpoint, claimSweep, finishSweep, pendingBatches, type SweepState } from '../src/state/sweeps.js';
+import { encodeKeys, type CheckJob } from './check-job.js';
+import { RETRIED } from './queues.js';
+import type { ServiceDeps } from './service-deps.js';
+import { tryLockSweep } from './sweep-lock.js';
+
+export interface SweepJob {
+  reason: string;
+}
+
+export type SweepResult = { sweepId: number; state: 'done' | 'interrupted'; scanned: number } | { state: 'skipped'; why: string };
+
+// SCAN runs ahead of the checks by at most this many queued batches per worker slot: the queue
+// Redis holds a bounded window of keys, never the keyspace.
+const QUEUE_AHEAD = 8;
+const POLL_MS = 250;
+const PROGRESS_LOG_MS = 10_000;
+
+/**
+ * One sweep: a SCAN walk per shard from its checkpointed cursor, each page queued as a check
+ * batch (deterministic job id, so a resumed walk re-queues nothing twice), the cursor saved
+ * after the batch is queued; then wait for the batches and close the sweep.
+ */
+export async function processSweepJob(deps: ServiceDeps, job: Job<SweepJob>): Promise<SweepResult> {
+  const lock = await tryLockSweep(deps.state.pool, deps.state.schema);
+  if (!lock) return { state: 'skipped', why: 'another sweep is running' };
+  try {
+    return await deps.session.use(async (s) => {
+      const shards = s.cache.shards;
+      const total = await countKeys(shards);
+      const sweep = await claimSweep(deps.state.pool, job.data.reason, shards.map((x) => x.name), total);
+      const log = deps.log.child({ sweepId: sweep.id });
+      log.info({ reason: job.data.reason, resumed: sweep.resumed, shards: shards.length, total }, sweep.resumed ? 'sweep resumed' : 'sweep started');
+      const progress = setInterval(() => void logProgress(deps, sweep, log), PROGRESS_LOG_MS);
+      try {
+        await Promise.all(
+          sweep.shards.map(async (st) => {
+            if (st.done) return;
+            await walkShard(deps, sweep, shards.find((x) => x.name === st.shard)!, st.cursor);
+          }),
+        );
+        if (deps.shutdown.aborted) return interrupted(sweep, log);
+        while ((await pendingBatches(deps.state.pool, sweep.id)) > 0) {
+          if (deps.shutdown.aborted) return interrupted(sweep, log);
+          await sleep(POLL_MS);
+        }
+        const closed = await finishSweep(deps.state.pool, sweep);
+        const scanned = await scannedBy(deps, sweep.id);
+        deps.metrics.sweeps.inc({ outcome: 'done' });
+        deps.metrics.sweepKeysScanned.set(scanned);
+        deps.metrics.incidentsResolved.inc(closed.resolvedIncidents.length);
+        log.info({ scanned, resolvedFindings: closed.resolvedFindings, resolvedIncidents: closed.resolvedIncidents.length }, 'sweep finished');
+        return { sweepId: sweep.id, state: 'done', scanned };
+      } finally {
+        clearInterval(progress);
+      }
+    });
+  } finally {
+    await lock.release();
+  }
+}
+
+async function walkShard(deps: ServiceDeps, sweep: SweepState, shard: CacheShard, from: string): Promise<void> {
+  const shardIndex = deps.config.cache.cluster ? `${shard.name}` : 'n';
+  let before = from;
+  const pages = scanKeys(shard.redis, { count: deps.config.sweep.count, cursor: from, signal: deps.shutdown });
+  for await (const page of pages) {
+    let batchId: string | undefined;
+    if (page.keys.length > 0) {
+      await waitForRoom(deps);
+      // No ':' in BullMQ job ids; the cursor before the page names the page within the walk.
+      batchId = `s${sweep.id}-${shardIndex.replace(/:/g, '_')}-${before}`;
+      const data: CheckJob = { sweepId: sweep.id, shard: shard.name, keys: encodeKeys(page.keys) };
+      await deps.queues.check.add('batch', data, { ...RETRIED, jobId: batchId });
+    }
+    await checkpoint(deps.state.pool, sweep.id, shard.name, page.cursor, batchId);
+    before = page.cursor;
+    if (deps.shutdown.aborted) return;
+  }
+}
+
+async function waitForRoom(deps: ServiceDeps): Promise<void> {
+  const limit = QUEUE_AHEAD * Math.max(1, await deps.queues.check.getWorkersCount().catch(() => 1));
+  while (!deps.shutdown.aborted && (await deps.queues.check.getWaitingCount()) >= limit) await sleep(POLL_MS);
+}
+
+function interrupted(sweep: SweepState, log: ServiceDeps['log']): SweepResult {
+  // The sweep stays 'running' with its cursors saved; the next start or scheduled run resumes it.
+  log.info('sweep interrupted by shutdown; it resumes from its checkpoint');
+  return { sweepId: sweep.id, state: 'interrupted', scanned: 0 };
+}
+
+async function countKeys(shards: readonly CacheShard[]): Promise<number | undefined> {
+  try {
+    return (await Promise.all(shards.map((s) => s.redis.dbsize()))).reduce((a, b) => a + b, 0);
+  } catch {
+    // DBSIZE only feeds the progress figure; SCAN reports real failures.
+    return undefined;
+  }
+}
+
+async function scannedBy(deps: ServiceDeps, sweepId: number): Promise<number> {
+  const res = await deps.state.pool.query<{ scanned: string }>('select scanned::text from sweeps where id = $1', [sweepId]);
+  return Number(res.rows[0]?.scanned ?? 0);
+}
+
+async function logProgress(deps: ServiceDeps, sweep: SweepState, log: ServiceDeps['log']): Promise<void> {
+  try {
+    const res = await deps.state.pool.query<{ scanned: string; total: string | null; secs: number }>(
+      'select scanned::text, total::text, extract(epoch from now() - started_at)::float8 as secs from sweeps where id = $1',
+      [sweep.id],
+    );
+    const r = res.rows[0];
+    if (!r) return;
+    const scanned = Number(r.scanned);
+    deps.metrics.sweepKeysScanned.set(scanned);
+    log.info({ scanned, total: r.total === null ? undefined : Number(r.total), keysPerSecond: Math.round(scanned / Math.max(1, r.secs)) }, 'sweep progress');
+  } catch {
+    // Progress is informational; the sweep's own queries surface real failures.
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
