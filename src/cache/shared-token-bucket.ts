@@ -36,9 +36,14 @@ export class SharedTokenBucket implements RateLimiter {
     private readonly burst: number = rate,
   ) {}
 
+  /** Takes `n` tokens; resolves to the milliseconds the caller must wait before reading. */
+  async reserve(n: number): Promise<number> {
+    if (this.rate <= 0 || n <= 0) return 0;
+    return Number(await this.redis.eval(TAKE, 1, this.key, this.rate, this.burst, n));
+  }
+
   async take(n: number, signal?: AbortSignal): Promise<void> {
-    if (this.rate <= 0 || n <= 0) return;
-    const wait = Number(await this.redis.eval(TAKE, 1, this.key, this.rate, this.burst, n));
+    const wait = await this.reserve(n);
     if (wait > 0) await sleep(wait, signal);
   }
 }
