@@ -40,7 +40,7 @@ export async function connectSource(url: string, statementTimeoutMs: number, max
   return pool;
 }
 
-function withoutOptions(url: string): string {
+export function withoutOptions(url: string): string {
   try {
     const u = new URL(url);
     if (!u.searchParams.has('options')) return url;
@@ -52,7 +52,7 @@ function withoutOptions(url: string): string {
 }
 
 /** `options=` of the URL (e.g. a search_path), kept when ours are added. */
-function urlOptions(url: string): string {
+export function urlOptions(url: string): string {
   try {
     return new URL(url).searchParams.get('options') ?? '';
   } catch {

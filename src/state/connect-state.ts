@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { TenantwatchConfig } from '../config/validate-config.js';
 import { redactUrl } from '../cache/redact-url.js';
 import { StateUnavailable, describeError } from '../errors.js';
+import { urlOptions, withoutOptions } from '../source/connect-source.js';
 
 /** tenantwatch's own Postgres: a pool whose unqualified names land in the state schema. */
 export interface StateDb {
@@ -21,10 +22,12 @@ export async function connectState(config: TenantwatchConfig, opts: { max?: numb
   const url = stateDatabaseUrl(config);
   const schema = config.state.schema;
   const pool = new pg.Pool({
-    connectionString: url,
+    // pg lets a URL's own `options` override the config's: merge them, ours last (it wins).
+    connectionString: withoutOptions(url),
     max: opts.max ?? 8,
     // The schema name is validated by the config schema (lower-case identifier).
-    options: `-c search_path=${schema}`,
+    options: [urlOptions(url), `-c search_path=${schema}`].filter(Boolean).join(' '),
+    application_name: /[?&]application_name=/.test(url) ? undefined : 'tenantwatch-state',
     connectionTimeoutMillis: 5000,
     statement_timeout: 30_000,
   });

@@ -1,0 +1,61 @@
+/**
+ * A watchdog service for tests: the incident's world (test/helpers/scan-fixture.ts owners) in
+ * the file's own Redis db and Postgres schemas, and a silent logger.
+ */
+import { pino } from 'pino';
+import { parseConfigText } from '../../src/config/load-config.js';
+import type { TenantwatchConfig } from '../../src/config/validate-config.js';
+
+export interface ServiceConfigOptions {
+  cacheUrl: string;
+  queueUrl?: string;
+  pgUrl: string;
+  sourceSchema: string;
+  stateSchema: string;
+  every?: string;
+  confirmAfter?: string;
+  sample?: number;
+  realtime?: boolean;
+  configure?: boolean;
+  rate?: number;
+  minSeverity?: string;
+}
+
+export function serviceConfig(o: ServiceConfigOptions): TenantwatchConfig {
+  return parseConfigText(
+    `
+cache: { url: "${o.cacheUrl}" }
+source: { url: "${o.pgUrl}", statementTimeout: 5s }
+state: { database: "${o.pgUrl}", redis: "${o.queueUrl ?? o.cacheUrl}", schema: ${o.stateSchema} }
+tenants: { table: ${o.sourceSchema}.tenants, id: id }
+sweep: { every: ${o.every ?? '1h'}, rate: ${o.rate ?? 0}, count: 100, maxValueBytes: 64kb, sample: ${o.sample ?? 0} }
+realtime: { keyspaceEvents: ${o.realtime ?? false}, configure: ${o.configure ?? false} }
+confirm: { after: ${o.confirmAfter ?? '300ms'} }
+alerts: { minSeverity: ${o.minSeverity ?? 'critical'} }
+unregistered: warning
+patterns:
+  - name: project
+    key: "project:{tenant}:{project_id}"
+    marker: $.tenant_id
+    owner: { table: ${o.sourceSchema}.projects, tenant: tenant_id, match: { id: project_id } }
+  - name: project-legacy
+    key: "project:{project_id}"
+    marker: $.tenant_id
+    owner: { table: ${o.sourceSchema}.projects, tenant: tenant_id, match: { id: project_id } }
+`,
+    {},
+  );
+}
+
+/** Logs nothing; tests assert on state, not on log lines. */
+export const quietLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,125 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startService, requestSweep, type Service } from '../../workers/start-service.js';
+import { processSampleJob } from '../../workers/sample-job.js';
+import { usePgSchema, type PgSchema } from '../helpers/pg-schema.js';
+import { useRedisDb, type RedisDb } from '../helpers/redis-db.js';
+import { seedOwners } from '../helpers/scan-fixture.js';
+import { quietLog, serviceConfig, waitFor, type ServiceConfigOptions } from '../helpers/service-fixture.js';
+import { useStateSchema, type StateSchema } from '../helpers/state-schema.js';
+
+let db: RedisDb;
+let source: PgSchema;
+let state: StateSchema;
+let service: Service | undefined;
+
+beforeAll(async () => {
+  db = await useRedisDb();
+  source = await usePgSchema();
+  await seedOwners(source.pool, source.schema);
+  state = await useStateSchema();
+});
+afterEach(async () => {
+  await service?.close();
+  service = undefined;
+});
+afterAll(async () => {
+  await db?.cleanup();
+  await source?.cleanup();
+  await state?.cleanup();
+});
+
+/** Empty cache and state, the seeded owners as seedOwners left them. */
+async function fresh(): Promise<void> {
+  await db.redis.flushdb();
+  await state.pool.query('truncate findings, incidents, incident_events, sweeps, sweep_shards, sweep_batches, sweep_patterns, pattern_minutes restart identity cascade');
+  await source.pool.query(`update ${source.schema}.projects set tenant_id = 'acme' where id = 1042`);
+}
+
+async function start(opts: Partial<ServiceConfigOptions> = {}): Promise<Service> {
+  const config = serviceConfig({ cacheUrl: db.url, pgUrl: source.url, sourceSchema: source.schema, stateSchema: state.schema, ...opts });
+  service = await startService(config, quietLog, { concurrency: 2 });
+  return service;
+}
+
+const doneSweeps = async () => (await state.pool.query<{ id: string }>(`select id::text from sweeps where status = 'done' order by id`)).rows.map((r) => r.id);
+const finding = async (key: string, kind: string) =>
+  (await state.pool.query<{ status: string; confirmed: boolean; incident_id: string | null }>('select status, confirmed, incident_id::text from findings where key = $1 and kind = $2', [key, kind])).rows[0];
+const incidents = async () => (await state.pool.query<{ kind: string; pattern: string; status: string }>('select kind, pattern, status from incidents order by id')).rows;
+
+describe('the watchdog service', () => {
+  it('finds a planted cross-tenant payload in its first sweep, confirms it and opens one incident for its pattern', async () => {
+    await fresh();
+    for (let i = 0; i < 50; i++) await db.redis.set(`project:acme:${2000 + i}`, JSON.stringify({ id: 2000 + i, tenant_id: 'acme' }));
+    await db.redis.set('project:globex:1043', JSON.stringify({ id: 1043, tenant_id: 'acme' }));
+    await db.redis.set('project:globex:1041', JSON.stringify({ id: 1041, tenant_id: 'acme' }));
+    await start();
+    await waitFor('the first sweep', async () => (await doneSweeps()).length > 0);
+    await waitFor('confirmation', async () => (await finding('project:globex:1043', 'cross_tenant_payload'))?.confirmed);
+    await waitFor('the second confirmation', async () => (await finding('project:globex:1041', 'cross_tenant_payload'))?.confirmed);
+    const kinds = (await incidents()).map((i) => `${i.kind}/${i.pattern}`).sort();
+    // Two poisoned keys, one incident per (kind, pattern): they page once.
+    expect(new Set(kinds).size).toBe(kinds.length);
+    expect(kinds).toContain('cross_tenant_payload/project');
+    const sweep = await state.pool.query<{ scanned: string }>(`select scanned::text from sweeps where status = 'done'`);
+    expect(Number(sweep.rows[0]!.scanned)).toBe(52);
+  });
+
+  it('resolves the finding and its incident once the entry is repaired and the next sweep re-checks it', async () => {
+    await fresh();
+    await db.redis.set('project:globex:1043', JSON.stringify({ id: 1043, tenant_id: 'acme' }));
+    const s = await start();
+    await waitFor('confirmation', async () => (await finding('project:globex:1043', 'cross_tenant_payload'))?.confirmed);
+    await waitFor('the incident', async () => (await incidents()).some((i) => i.kind === 'cross_tenant_payload' && i.status === 'open'));
+    await db.redis.set('project:globex:1043', JSON.stringify({ id: 1043, tenant_id: 'globex' }));
+    await requestSweep(s.deps, 'test');
+    await waitFor('the second sweep', async () => (await doneSweeps()).length >= 2);
+    expect((await finding('project:globex:1043', 'cross_tenant_payload'))?.status).toBe('resolved');
+    expect((await incidents()).every((i) => i.status === 'resolved')).toBe(true);
+    const events = await state.pool.query<{ event: string }>('select event from incident_events order by id');
+    expect(events.rows.map((e) => e.event).filter((e) => e === 'resolved').length).toBe(events.rows.filter((e) => e.event === 'opened').length);
+  });
+
+  it('resolves the findings of a key that expired between sweeps', async () => {
+    await fresh();
+    await db.redis.set('project:globex:1043', JSON.stringify({ id: 1043, tenant_id: 'acme' }));
+    const s = await start();
+    await waitFor('confirmation', async () => (await finding('project:globex:1043', 'cross_tenant_payload'))?.confirmed);
+    await db.redis.del('project:globex:1043');
+    await requestSweep(s.deps, 'test');
+    await waitFor('the second sweep', async () => (await doneSweeps()).length >= 2);
+    expect((await finding('project:globex:1043', 'cross_tenant_payload'))?.status).toBe('resolved');
+  });
+
+  it('does not open an incident when a racing write repairs the entry before confirmation', async () => {
+    await fresh();
+    await db.redis.set('project:globex:1043', JSON.stringify({ id: 1043, tenant_id: 'acme' }));
+    await start({ confirmAfter: '3s' });
+    await waitFor('the unconfirmed finding', async () => (await finding('project:globex:1043', 'cross_tenant_payload')) !== undefined);
+    await db.redis.set('project:globex:1043', JSON.stringify({ id: 1043, tenant_id: 'globex' }));
+    await waitFor('the re-check', async () => (await finding('project:globex:1043', 'cross_tenant_payload'))?.status === 'resolved', 10_000);
+    expect(await incidents()).toEqual([]);
+  });
+
+  it('does not open an incident when the row changes owner before confirmation', async () => {
+    await fresh();
+    // globex's key caches project 1042, which acme owns: key_owner_mismatch until 1042 moves to globex.
+    await db.redis.set('project:globex:1042', JSON.stringify({ id: 1042, tenant_id: 'globex' }));
+    await start({ confirmAfter: '3s' });
+    await waitFor('the unconfirmed finding', async () => (await finding('project:globex:1042', 'key_owner_mismatch')) !== undefined);
+    await source.pool.query(`update ${source.schema}.projects set tenant_id = 'globex' where id = 1042 and tenant_id = 'acme'`);
+    await waitFor('the re-check', async () => (await finding('project:globex:1042', 'key_owner_mismatch'))?.status === 'resolved', 10_000);
+    expect(await incidents()).toEqual([]);
+  });
+
+  it('samples random keys between sweeps and records what they show', async () => {
+    await fresh();
+    const s = await start({ sample: 60 });
+    await waitFor('the first sweep of an empty cache', async () => (await doneSweeps()).length > 0);
+    for (let i = 0; i < 4; i++) await db.redis.set(`project:acme:${3000 + i}`, JSON.stringify({ id: 3000 + i, tenant_id: 'acme' }));
+    await db.redis.set('project:globex:1043', JSON.stringify({ id: 1043, tenant_id: 'acme' }));
+    // 60 draws from 5 keys miss the poisoned one with probability (4/5)^60 ≈ 1.5e-6.
+    const result = await processSampleJob(s.deps);
+    expect(result).toMatchObject({ state: 'done' });
+    expect((await finding('project:globex:1043', 'cross_tenant_payload'))?.status).toBe('open');
+  });
+});
