@@ -1,0 +1,110 @@
+import { cpuSecondsByName, machineCpu, processCpuSeconds } from './watch-env.js';
+import { SOURCE_SCHEMA, STATE_SCHEMA, sweepRows, waitFor, waitQuiet, withPhase, type Phase, type PhaseOptions } from './watch-phase.js';
+import { seedCache, seedSource } from './watch-seed.js';
+
+/** CPU seconds each part of the system used during one measured sweep. */
+export interface CpuShare {
+  workers: number;
+  cacheRedis: number;
+  queueRedis: number;
+  postgres: number;
+  /** Every process on the machine (other sessions' work included). */
+  machine: number;
+  machineTotal: number;
+}
+
+export interface ScaleRun {
+  processes: number;
+  round: number;
+  scanned: number;
+  seconds: number;
+  keysPerSec: number;
+  cpu: CpuShare;
+}
+
+export interface ScaleResult {
+  keys: number;
+  poisoned: number;
+  concurrency: number;
+  runs: ScaleRun[];
+  problems: string[];
+}
+
+export interface ScaleOptions extends PhaseOptions {
+  keys: number;
+  rounds: number;
+  concurrency: number;
+  poisonEvery: number;
+}
+
+/**
+ * Same keyspace, same queue: one worker process, then two, alternating for `rounds`. Each
+ * configuration starts from an empty state schema, lets the sweep its processes start on their
+ * own run as a warm-up (findings created, confirmations done), then requests one sweep and
+ * measures it from the sweeps table (scanned / (finished_at - started_at)).
+ */
+export async function runScale(o: ScaleOptions, say: (s: string) => void): Promise<ScaleResult> {
+  return withPhase(o, async (p) => {
+    say(`  seeding ${o.keys} keys (every ${o.poisonEvery}th poisoned)…`);
+    await seedSource(p.pool, SOURCE_SCHEMA, o.keys);
+    const poisoned = (await seedCache(p.cacheRedis, o.keys, o.poisonEvery)).length;
+    const path = p.config('scale', { every: '1h', realtime: false, confirmAfter: '1s', count: 1000 });
+    const runs: ScaleRun[] = [];
+    const problems: string[] = [];
+    for (let round = 1; round <= o.rounds; round++) {
+      for (const n of [1, 2]) {
+        await p.reset();
+        const workers = await p.spawn(path, n, o.concurrency);
+        const before = await waitQuiet(p, 1, 600_000);
+        // Confirmations of the warm-up's findings (confirm.after 1 s) settle before measuring.
+        await waitFor('warm-up confirmations', 60_000, async () => ((await pendingConfirmations(p)) === 0 ? true : undefined));
+        const lastId = Math.max(...before.map((r) => r.id));
+        const cpu0 = snapshot(p, workers.map((w) => w.pid));
+        await p.requestSweep(`bench-${round}-${n}`);
+        const row = await waitFor('the measured sweep', 600_000, async () => (await sweepRows(p.pool)).find((r) => r.id > lastId && r.status === 'done'), 100);
+        const cpu1 = snapshot(p, workers.map((w) => w.pid));
+        if (row.scanned !== o.keys) throw new Error(`the measured sweep checked ${row.scanned} of ${o.keys} keys`);
+        const found = await openCritical(p);
+        if (found !== poisoned) throw new Error(`${found} open critical findings, expected ${poisoned}`);
+        const run: ScaleRun = { processes: n, round, scanned: row.scanned, seconds: row.seconds!, keysPerSec: row.scanned / row.seconds!, cpu: diff(cpu0, cpu1) };
+        runs.push(run);
+        say(`  round ${round}, ${n} process${n > 1 ? 'es' : ''}: ${Math.round(run.keysPerSec)} keys/s (${run.seconds.toFixed(1)} s)`);
+        problems.push(...workers.flatMap((w) => w.problems()));
+      }
+    }
+    return { keys: o.keys, poisoned, concurrency: o.concurrency, runs, problems };
+  });
+}
+
+async function pendingConfirmations(p: Phase): Promise<number> {
+  const res = await p.pool.query<{ n: string }>(`select count(*)::text as n from ${STATE_SCHEMA}.findings where severity = 'critical' and status <> 'resolved' and not confirmed`);
+  return Number(res.rows[0]!.n);
+}
+
+async function openCritical(p: Phase): Promise<number> {
+  const res = await p.pool.query<{ n: string }>(`select count(*)::text as n from ${STATE_SCHEMA}.findings where severity = 'critical' and status <> 'resolved' and confirmed`);
+  return Number(res.rows[0]!.n);
+}
+
+function snapshot(p: Phase, workerPids: number[]): CpuShare {
+  const m = machineCpu();
+  return {
+    workers: workerPids.reduce((a, pid) => a + processCpuSeconds(pid), 0),
+    cacheRedis: processCpuSeconds(p.cache.pid),
+    queueRedis: processCpuSeconds(p.queue.pid),
+    postgres: cpuSecondsByName('postgres'),
+    machine: m.busy,
+    machineTotal: m.total,
+  };
+}
+
+function diff(a: CpuShare, b: CpuShare): CpuShare {
+  return {
+    workers: b.workers - a.workers,
+    cacheRedis: b.cacheRedis - a.cacheRedis,
+    queueRedis: b.queueRedis - a.queueRedis,
+    postgres: b.postgres - a.postgres,
+    machine: b.machine - a.machine,
+    machineTotal: b.machineTotal - a.machineTotal,
+  };
+}
