@@ -8,6 +8,7 @@ import { createMetrics, type Metrics } from '../src/metrics/metrics.js';
 import { openScanSession } from '../src/scan/open-scan-context.js';
 import { connectState } from '../src/state/connect-state.js';
 import { migrate } from '../src/state/migrate.js';
+import { readStatus } from '../src/state/read-status.js';
 import { processCheckJob, type CheckJob } from './check-job.js';
 import { processConfirmJob } from './confirm-job.js';
 import { openQueues, QUEUE_NAMES, QUEUE_PREFIX, queueConnection, queueRedisUrl } from './queues.js';
@@ -37,6 +38,7 @@ export interface Service {
 }
 
 const SAMPLE_EVERY_MS = 60_000;
+const FIGURES_EVERY_MS = 15_000;
 
 /**
  * The always-on watchdog of one process: migrate the state, register the job schedulers
@@ -81,6 +83,8 @@ export async function startService(config: TenantwatchConfig, log: Logger, opts:
     }
     const realtime = config.realtime.keyspaceEvents ? startRealtime(deps, (reason) => requestSweep(deps, reason)) : undefined;
     if (!realtime) deps.metrics.realtimeEnabled.set(0);
+    const figures = setInterval(() => void publishFigures(deps), FIGURES_EVERY_MS);
+    cleanup.push(async () => clearInterval(figures));
     log.info({ concurrency: opts.concurrency ?? 4, realtime: config.realtime.keyspaceEvents, sweepEveryMs: config.sweep.everyMs, rate: config.sweep.rate }, 'watchdog started');
 
     let closing: Promise<void> | undefined;
@@ -100,6 +104,19 @@ export async function startService(config: TenantwatchConfig, log: Logger, opts:
   } catch (err) {
     for (const c of cleanup.reverse()) await c().catch(() => undefined);
     throw err;
+  }
+}
+
+/** Refresh the correctness gauges from the state (the counters themselves are per process). */
+async function publishFigures(deps: ServiceDeps): Promise<void> {
+  try {
+    const status = await readStatus(deps.state.pool, { samplePerMinute: deps.config.sweep.sample });
+    for (const [pattern, c] of Object.entries(status.correctness.patterns)) {
+      if (c.ratio !== undefined) deps.metrics.patternCorrectRatio.set({ pattern }, c.ratio);
+      if (c.nines !== undefined) deps.metrics.patternCorrectNines.set({ pattern }, c.nines);
+    }
+  } catch (err) {
+    deps.log.warn({ err: describeError(err) }, 'could not read the correctness figures');
   }
 }
 
