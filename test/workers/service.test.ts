@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startService, requestSweep, type Service } from '../../workers/start-service.js';
 import { processSampleJob } from '../../workers/sample-job.js';
+import { readStatus } from '../../src/state/read-status.js';
 import { usePgSchema, type PgSchema } from '../helpers/pg-schema.js';
 import { useRedisDb, type RedisDb } from '../helpers/redis-db.js';
 import { seedOwners } from '../helpers/scan-fixture.js';
@@ -121,5 +122,25 @@ describe('the watchdog service', () => {
     const result = await processSampleJob(s.deps);
     expect(result).toMatchObject({ state: 'done' });
     expect((await finding('project:globex:1043', 'cross_tenant_payload'))?.status).toBe('open');
+  });
+
+  it('reports the last sweep, keys per pattern, open incidents, correctness nines and sampling odds in its status', async () => {
+    await fresh();
+    await source.pool.query(`insert into ${source.schema}.projects select 'acme', g, 'bulk' from generate_series(4000, 4098) g on conflict do nothing`);
+    for (let i = 0; i < 99; i++) await db.redis.set(`project:acme:${4000 + i}`, JSON.stringify({ id: 4000 + i, tenant_id: 'acme' }));
+    await db.redis.set('project:globex:1043', JSON.stringify({ id: 1043, tenant_id: 'acme' }));
+    // No sampling in the service: the figures below are the sweep's alone.
+    await start();
+    await waitFor('the confirmed finding', async () => (await finding('project:globex:1043', 'cross_tenant_payload'))?.incident_id);
+    await waitFor('the first sweep', async () => (await doneSweeps()).length > 0);
+    const status = await readStatus(state.pool, { samplePerMinute: 100 });
+    expect(status.currentSweep).toBeUndefined();
+    expect(status.lastSweep).toMatchObject({ status: 'done', scanned: 100, total: expect.any(Number) });
+    expect(status.keysPerPattern).toEqual({ project: 100 });
+    expect(status.openIncidents.critical).toBeGreaterThanOrEqual(1);
+    // One wrong key in the hundred the sweep checked: 99 % correct, two nines.
+    expect(status.correctness.patterns.project).toEqual({ checked: 100, wrong: 1, ratio: 0.99, nines: 2 });
+    expect(status.sampling.detection.map((d) => d.badShare)).toEqual([0.0001, 0.001, 0.01]);
+    expect(status.sampling.detection[2]!.probability).toBeGreaterThan(0.99);
   });
 });
