@@ -39,6 +39,8 @@ export interface Service {
 
 const SAMPLE_EVERY_MS = 60_000;
 const FIGURES_EVERY_MS = 15_000;
+/** A deleted tenant's ids become unknown_tenant within this long (see TenantDirectory). */
+const FORGET_TENANTS_MS = 5 * 60_000;
 
 /**
  * The always-on watchdog of one process: migrate the state, register the job schedulers
@@ -58,7 +60,7 @@ export async function startService(config: TenantwatchConfig, log: Logger, opts:
     cleanup.push(() => queues.close());
     const abort = new AbortController();
     const bucket = new SharedTokenBucket(queueRedis, `${QUEUE_PREFIX}:rate:${state.schema}`, config.sweep.rate);
-    const session = new SessionHolder(() => openScanSession(config, { bucket }));
+    const session = new SessionHolder(() => openScanSession(config, { bucket, forgetTenantsAfterMs: FORGET_TENANTS_MS }));
     cleanup.push(() => session.close());
     const deps: ServiceDeps = { config, state, queueRedis, queues, session, metrics: opts.metrics ?? createMetrics(), log, shutdown: abort.signal };
 

@@ -19,13 +19,23 @@ const MAX_REMEMBERED = 100_000;
 export class TenantDirectory {
   private readonly known = new Set<string>();
   private readonly sql: string;
+  private rememberedSince = Date.now();
 
-  constructor(private readonly table: string, id: string, private readonly idType: string) {
+  /**
+   * @param forgetAfterMs how long existing tenants are remembered: a one-off scan remembers them
+   * to its end; the always-on service forgets them periodically, so a deleted tenant's ids become
+   * `unknown_tenant` instead of staying known for the life of the process.
+   */
+  constructor(private readonly table: string, id: string, private readonly idType: string, private readonly forgetAfterMs = Infinity) {
     this.sql = `SELECT t.${quoteIdent(id)}::text AS id FROM ${quoteQualified(table)} t WHERE t.${quoteIdent(id)} = ANY($1::${idType}[])`;
   }
 
   /** The subset of `ids` that names no tenant. */
   async unknown(pool: pg.Pool, ids: Iterable<string>): Promise<Set<string>> {
+    if (Date.now() - this.rememberedSince > this.forgetAfterMs) {
+      this.known.clear();
+      this.rememberedSince = Date.now();
+    }
     const unknown = new Set<string>();
     const ask: string[] = [];
     const asked = new Map<string, string>();

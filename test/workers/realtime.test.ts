@@ -124,7 +124,7 @@ describe('real-time checks', () => {
     const s = await start(redis.url);
     await waitFor('the first sweep', async () => (await state.pool.query(`select 1 from sweeps where status = 'done'`)).rowCount === 1);
     await waitFor('the subscription', async () => s.realtime?.status().enabled && (await redis.admin.pubsub('NUMSUB', '__keyevent@0__:set'))[1] === 1);
-    await redis.admin.client('KILL', 'TYPE', 'pubsub');
+    await redis.admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
     await waitFor('a second sweep', async () => (await state.pool.query<{ reason: string }>(`select reason from sweeps where reason like 'realtime:%'`)).rows[0]?.reason, 15_000);
   });
 });
