@@ -18,13 +18,20 @@ export async function tryLockSweep(pool: pg.Pool, schema: string): Promise<Sweep
   } catch (err) {
     throw new StateUnavailable(`state database: ${describeError(err)}`, { cause: err });
   }
+  // A checked-out pg client with no 'error' listener crashes the process when its connection
+  // drops (a Postgres restart); the pool only listens on idle clients. Losing this connection
+  // loses the lock, and the sweep's own queries report the outage.
+  const onError = () => undefined;
+  client.on('error', onError);
   try {
     const res = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [`tenantwatch:sweep:${schema}`]);
     if (!res.rows[0]!.ok) {
+      client.off('error', onError);
       client.release();
       return undefined;
     }
   } catch (err) {
+    client.off('error', onError);
     client.release(true);
     throw new StateUnavailable(`state database: ${describeError(err)}`, { cause: err });
   }
@@ -32,6 +39,7 @@ export async function tryLockSweep(pool: pg.Pool, schema: string): Promise<Sweep
     async release() {
       // Destroying the connection releases the lock even if the unlock query cannot run.
       await client.query('select pg_advisory_unlock_all()').catch(() => undefined);
+      client.off('error', onError);
       client.release(true);
     },
   };

@@ -27,6 +27,9 @@ export async function migrate(pool: pg.Pool, schema: string): Promise<string[]> 
   const client = await pool.connect().catch((err: unknown) => {
     throw new StateUnavailable(`state database: ${describeError(err)}`, { cause: err });
   });
+  // See withTransaction: a checked-out client needs its own 'error' listener; the query reports the failure.
+  const onError = () => undefined;
+  client.on('error', onError);
   const applied: string[] = [];
   try {
     await client.query('begin');
@@ -53,6 +56,7 @@ export async function migrate(pool: pg.Pool, schema: string): Promise<string[]> 
     if (err instanceof StateUnavailable) throw err;
     throw new StateUnavailable(`state migration: ${describeError(err)}`, { cause: err });
   } finally {
+    client.off('error', onError);
     client.release();
   }
 }

@@ -9,6 +9,11 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClie
   } catch (err) {
     throw new StateUnavailable(`state database: ${describeError(err)}`, { cause: err });
   }
+  // The pool only listens for errors on idle clients: without this, a connection dropped mid
+  // transaction (a Postgres restart) is an unhandled 'error' that kills the process. The
+  // failing query rejects too, and that is what surfaces below.
+  const onError = () => undefined;
+  client.on('error', onError);
   try {
     await client.query('begin');
     const result = await fn(client);
@@ -19,6 +24,7 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClie
     if (err instanceof StateUnavailable) throw err;
     throw new StateUnavailable(`state database: ${describeError(err)}`, { cause: err });
   } finally {
+    client.off('error', onError);
     client.release();
   }
 }
