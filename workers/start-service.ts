@@ -38,6 +38,9 @@ export interface Service {
 }
 
 const SAMPLE_EVERY_MS = 60_000;
+// A sweep job that fails (e.g. Postgres restarting under its checkpoint) is retried and resumes
+// from its checkpoint; without retries the sweep would wait for the next sweep.every tick.
+const SWEEP_RETRIED = { attempts: 10, backoff: { type: 'exponential', delay: 1000 } } as const;
 const FIGURES_EVERY_MS = 15_000;
 /** A deleted tenant's ids become unknown_tenant within this long (see TenantDirectory). */
 const FORGET_TENANTS_MS = 5 * 60_000;
@@ -64,9 +67,18 @@ export async function startService(config: TenantwatchConfig, log: Logger, opts:
     cleanup.push(() => session.close());
     const deps: ServiceDeps = { config, state, queueRedis, queues, session, metrics: opts.metrics ?? createMetrics(), log, shutdown: abort.signal };
 
-    await queues.sweep.upsertJobScheduler('sweep', { every: config.sweep.everyMs }, { name: 'sweep', data: { reason: 'scheduled' } satisfies SweepJob });
-    if (config.sweep.sample > 0) await queues.sample.upsertJobScheduler('sample', { every: SAMPLE_EVERY_MS }, { name: 'sample', data: {} });
-    else await queues.sample.removeJobScheduler('sample');
+    const schedule = async () => {
+      await queues.sweep.upsertJobScheduler('sweep', { every: config.sweep.everyMs }, { name: 'sweep', data: { reason: 'scheduled' } satisfies SweepJob, opts: SWEEP_RETRIED });
+      if (config.sweep.sample > 0) await queues.sample.upsertJobScheduler('sample', { every: SAMPLE_EVERY_MS }, { name: 'sample', data: {} });
+      else await queues.sample.removeJobScheduler('sample');
+    };
+    await schedule();
+    // A queue Redis restarted without persistence comes back empty, schedulers included: register
+    // them again on every reconnect ('ready' after the first connect), or no sweep ever runs again.
+    queueRedis.on('ready', () => {
+      log.info('queue Redis reconnected; registering the job schedulers again');
+      schedule().catch((err: unknown) => log.error({ err: describeError(err) }, 'could not register the job schedulers after a reconnect'));
+    });
     // A sweep left unfinished by a stopped or killed process resumes now, not at the next tick.
     const unfinished = await state.pool.query(`select 1 from sweeps where status = 'running'`);
     if ((unfinished.rowCount ?? 0) > 0) await requestSweep(deps, 'resume after restart');
@@ -124,5 +136,5 @@ async function publishFigures(deps: ServiceDeps): Promise<void> {
 
 /** Ask for a sweep now (deduplicated while one such request is waiting). */
 export async function requestSweep(deps: ServiceDeps, reason: string): Promise<void> {
-  await deps.queues.sweep.add('sweep', { reason } satisfies SweepJob, { jobId: 'requested', removeOnComplete: true, removeOnFail: true });
+  await deps.queues.sweep.add('sweep', { reason } satisfies SweepJob, { ...SWEEP_RETRIED, jobId: 'requested', removeOnComplete: true, removeOnFail: true });
 }
