@@ -1,0 +1,76 @@
+import { Cluster } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keySlot } from '../../src/cache/key-slot.js';
+import { parseConfigText } from '../../src/config/load-config.js';
+import { startService, type Service } from '../../workers/start-service.js';
+import { usePgSchema, type PgSchema } from '../helpers/pg-schema.js';
+import { startRedisCluster, type RedisClusterHandle } from '../helpers/redis-cluster.js';
+import { useRedisDb, type RedisDb } from '../helpers/redis-db.js';
+import { seedOwners } from '../helpers/scan-fixture.js';
+import { quietLog, waitFor } from '../helpers/service-fixture.js';
+import { useStateSchema, type StateSchema } from '../helpers/state-schema.js';
+
+let cluster: RedisClusterHandle;
+let queue: RedisDb;
+let source: PgSchema;
+let state: StateSchema;
+let service: Service | undefined;
+const KEYS = 400;
+const POISONED = ['project:globex:1043', 'project:globex:1041', 'project:initech:1042'];
+
+beforeAll(async () => {
+  cluster = await startRedisCluster({ replicas: false });
+  queue = await useRedisDb();
+  source = await usePgSchema();
+  await seedOwners(source.pool, source.schema);
+  await source.pool.query(`insert into ${source.schema}.projects select 'acme', g, 'bulk' from generate_series(5000, ${5000 + KEYS - 1}) g`);
+  state = await useStateSchema();
+  const client = new Cluster(cluster.masters.map((m) => ({ host: m.host, port: m.port })));
+  try {
+    for (let i = 0; i < KEYS; i++) await client.set(`project:acme:${5000 + i}`, JSON.stringify({ id: 5000 + i, tenant_id: 'acme' }));
+    for (const k of POISONED) await client.set(k, JSON.stringify({ id: Number(k.split(':')[2]), tenant_id: 'acme' }));
+  } finally {
+    await client.quit();
+  }
+});
+afterAll(async () => {
+  await service?.close();
+  await cluster?.stop();
+  await queue?.cleanup();
+  await source?.cleanup();
+  await state?.cleanup();
+});
+
+describe('the watchdog on a Redis Cluster', () => {
+  it('sweeps every shard with its own checkpointed walk and finds the poisoned keys on each', async () => {
+    const config = parseConfigText(
+      `
+cache:
+  cluster: { nodes: ["redis://127.0.0.1:${cluster.masters[0]!.port}"] }
+source: { url: "${source.url}" }
+state: { database: "${source.url}", redis: "${queue.url}", schema: ${state.schema} }
+sweep: { every: 1h, rate: 0, count: 50 }
+confirm: { after: 200ms }
+patterns:
+  - name: project
+    key: "project:{tenant}:{project_id}"
+    marker: $.tenant_id
+    owner: { table: ${source.schema}.projects, tenant: tenant_id, match: { id: project_id } }
+`,
+      {},
+    );
+    service = await startService(config, quietLog, { concurrency: 2 });
+    await waitFor('the sweep', async () => (await state.pool.query(`select 1 from sweeps where status = 'done'`)).rowCount === 1, 30_000);
+    const shards = await state.pool.query<{ shard: string; done: boolean; pages: string }>('select shard, done, pages::text from sweep_shards order by shard');
+    expect(shards.rows).toHaveLength(3);
+    expect(shards.rows.every((s) => s.done && Number(s.pages) > 0)).toBe(true);
+    const scanned = await state.pool.query<{ scanned: string }>('select scanned::text from sweeps');
+    expect(Number(scanned.rows[0]!.scanned)).toBe(KEYS + POISONED.length);
+    const flagged = await state.pool.query<{ key: string }>(`select distinct key from findings where kind = 'cross_tenant_payload' order by key`);
+    expect(flagged.rows.map((r) => r.key)).toEqual([...POISONED].sort());
+    const shardOf = (k: string) => cluster.masters.findIndex((m) => m.slots.some(([a, b]) => keySlot(Buffer.from(k)) >= a && keySlot(Buffer.from(k)) <= b));
+    // The planted keys live on more than one shard, so more than one walk found them.
+    expect(new Set(POISONED.map(shardOf)).size).toBeGreaterThan(1);
+  });
+});
+
