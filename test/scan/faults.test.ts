@@ -8,11 +8,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load-config.js';
 import type { TenantwatchConfig } from '../../src/config/validate-config.js';
@@ -20,7 +19,9 @@ import { CacheUnavailable, SourceUnavailable, TenantwatchError } from '../../src
 import { openScanSession, type ScanSession } from '../../src/scan/open-scan-context.js';
 import { runScan } from '../../src/scan/run-scan.js';
 import type { ScanReport } from '../../src/scan/scan-report.js';
+import { startPgProxy, type PgProxy } from '../helpers/pg-proxy.js';
 import { usePgSchema, type PgSchema } from '../helpers/pg-schema.js';
+import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.js';
 import { useRedisDb, type RedisDb } from '../helpers/redis-db.js';
 import { scanConfig, seedOwners } from '../helpers/scan-fixture.js';
 
@@ -60,80 +61,9 @@ afterAll(async () => {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/** A redis-server of this file's own, on a free port: it can be shut down without harming others. */
-interface PrivateRedis {
-  port: number;
-  url: string;
-  /** A client for seeding and INFO; fails fast once the server is gone. */
-  admin: Redis;
-  /** SHUTDOWN NOSAVE, as an operator stopping Redis would. */
-  shutdown(): Promise<void>;
-  /** SIGKILL, as a crash would. */
-  crash(): Promise<void>;
-  /** SIGSTOP: the server keeps its connections open and answers nothing, like a partition. */
-  freeze(): void;
-  /** Whatever state it is in: gone afterwards. Safe to call twice. */
-  stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
-  child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const alive = () => child.exitCode === null && child.signalCode === null;
-  const admin = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  admin.on('error', () => undefined);
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      await admin.connect();
-      await admin.ping();
-      break;
-    } catch (err) {
-      admin.disconnect();
-      if (!alive() || Date.now() > deadline) {
-        child.kill('SIGKILL');
-        throw new Error(`redis-server on port ${port} did not start: ${String(err)}\n${log}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  const server: PrivateRedis = {
-    port,
-    url: `redis://127.0.0.1:${port}`,
-    admin,
-    async shutdown() {
-      // The server closes the connection instead of answering: that rejection is the success.
-      await admin.call('SHUTDOWN', 'NOSAVE').catch(() => undefined);
-      await exited;
-    },
-    async crash() {
-      child.kill('SIGKILL');
-      await exited;
-    },
-    freeze() {
-      child.kill('SIGSTOP');
-    },
-    async stop() {
-      admin.disconnect();
-      if (alive()) child.kill('SIGKILL');
-      await exited;
-    },
-  };
+/** A private redis-server, stopped in afterAll even when its test fails first. */
+async function startTrackedRedis(): Promise<PrivateRedis> {
+  const server = await startPrivateRedis();
   servers.push(server);
   return server;
 }
@@ -160,51 +90,9 @@ async function waitFor(what: string, cond: () => Promise<boolean>, timeoutMs = 1
   }
 }
 
-/**
- * A TCP proxy in front of the test Postgres. `freeze()` stops forwarding in both directions
- * while keeping every connection open: a network partition, which no RST or FIN reveals.
- */
-interface PgProxy {
-  /** The source URL, pointed at the proxy. */
-  url(base: string): string;
-  freeze(): void;
-  close(): void;
-}
-
-async function startPgProxy(): Promise<PgProxy> {
-  const upstream = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
-  const sockets = new Set<Socket>();
-  let frozen = false;
-  const server: Server = createServer((client) => {
-    const remote = connect(Number(upstream.port || 5432), upstream.hostname);
-    for (const s of [client, remote]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => sockets.delete(s));
-    }
-    client.on('data', (d: Buffer) => void (frozen || remote.write(d)));
-    remote.on('data', (d: Buffer) => void (frozen || client.write(d)));
-    client.on('end', () => remote.end());
-    remote.on('end', () => client.end());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (typeof address !== 'object' || !address) throw new Error('proxy has no port');
-  const proxy: PgProxy = {
-    url(base) {
-      const u = new URL(base);
-      u.hostname = '127.0.0.1';
-      u.port = String(address.port);
-      return u.toString();
-    },
-    freeze() {
-      frozen = true;
-    },
-    close() {
-      for (const s of sockets) s.destroy();
-      server.close();
-    },
-  };
+/** A proxy in front of the test Postgres, closed in afterAll even when its test fails first. */
+async function startTrackedPgProxy(): Promise<PgProxy> {
+  const proxy = await startPgProxy(pgs.url);
   proxies.push(proxy);
   return proxy;
 }
@@ -286,7 +174,7 @@ const kindsOf = (report: ScanReport, key: string) => report.findings.filter((f) 
 
 describe('a scan given hostile values', () => {
   it('reports a 64 MB value as oversized with its true size, without transferring it', async () => {
-    const redis = await startPrivateRedis();
+    const redis = await startTrackedRedis();
     // Built inside Redis (SETRANGE pads with zero bytes), so the test never holds 64 MB either.
     await redis.admin.setrange('item:acme:huge', 0, '{"tenant_id":"acme","pad":"');
     await redis.admin.setrange('item:acme:huge', 64 * MB - 2, '"}');
@@ -367,7 +255,7 @@ describe('a scan whose Redis goes away mid-scan', () => {
   it(
     'rejects with CacheUnavailable naming what failed, and never resolves a clean-looking report, when Redis shuts down',
     async () => {
-      const redis = await startPrivateRedis();
+      const redis = await startTrackedRedis();
       await seedItems(redis.admin, 3000);
       const session = await openTracked(parseConfigText(itemsYaml(redis.url), {}));
       let shutdown: Promise<void> | undefined;
@@ -402,7 +290,7 @@ describe('a scan whose Redis goes away mid-scan', () => {
   it(
     'rejects with CacheUnavailable instead of hanging when Redis stops answering mid-scan without closing the connection',
     async () => {
-      const redis = await startPrivateRedis();
+      const redis = await startTrackedRedis();
       await seedItems(redis.admin, 3000);
       const session = await openTracked(parseConfigText(itemsYaml(redis.url), {}));
       let frozen = false;
@@ -430,7 +318,7 @@ describe('a scan whose Redis goes away mid-scan', () => {
   it(
     'exits 2 with exactly one line on stderr naming the cache, and prints no report, when Redis crashes under the CLI',
     async () => {
-      const redis = await startPrivateRedis();
+      const redis = await startTrackedRedis();
       await seedItems(redis.admin, 3000);
       const config = writeConfig('redis-crash.yaml', itemsYaml(redis.url));
       const cli = runCli(['scan', '--json', '--config', config]);
@@ -563,7 +451,7 @@ describe('a scan whose Postgres stops answering mid-scan', () => {
       const pipeline = db.redis.pipeline();
       for (let i = 1; i <= 1500; i++) pipeline.set(`project:acme:${200000 + i}`, JSON.stringify({ id: 200000 + i, tenant_id: 'acme' }));
       await pipeline.exec();
-      const proxy = await startPgProxy();
+      const proxy = await startTrackedPgProxy();
       const session = await openTracked(scanConfig(db.url, proxy.url(pgs.url), pgs.schema), { rate: 500 });
       let frozen = false;
       const outcome = await settle(
