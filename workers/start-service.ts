@@ -108,9 +108,12 @@ export async function startService(config: TenantwatchConfig, log: Logger, opts:
       close: () =>
         (closing ??= (async () => {
           log.info('shutting down: finishing running jobs');
+          // Workers stop taking jobs first, then running ones are told to wrap up: a sweep stops at
+          // a page boundary and its resume request goes to another process, not back to us.
+          const draining = Promise.all(workers.map((w) => w.close()));
           abort.abort();
           await realtime?.close();
-          await Promise.all(workers.map((w) => w.close()));
+          await draining;
           for (const c of cleanup.reverse()) await c().catch(() => undefined);
           log.info('stopped');
         })()),

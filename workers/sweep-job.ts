@@ -42,9 +42,9 @@ export async function processSweepJob(deps: ServiceDeps, job: Job<SweepJob>): Pr
             await walkShard(deps, sweep, shards.find((x) => x.name === st.shard)!, st.cursor);
           }),
         );
-        if (deps.shutdown.aborted) return interrupted(sweep, log);
+        if (deps.shutdown.aborted) return interrupted(deps, sweep, log);
         while ((await pendingBatches(deps.state.pool, sweep.id)) > 0) {
-          if (deps.shutdown.aborted) return interrupted(sweep, log);
+          if (deps.shutdown.aborted) return interrupted(deps, sweep, log);
           await sleep(POLL_MS);
         }
         const closed = await finishSweep(deps.state.pool, sweep);
@@ -87,8 +87,12 @@ async function waitForRoom(deps: ServiceDeps): Promise<void> {
   while (!deps.shutdown.aborted && (await deps.queues.check.getWaitingCount()) >= limit) await sleep(POLL_MS);
 }
 
-function interrupted(sweep: SweepState, log: ServiceDeps['log']): SweepResult {
-  // The sweep stays 'running' with its cursors saved; the next start or scheduled run resumes it.
+async function interrupted(deps: ServiceDeps, sweep: SweepState, log: ServiceDeps['log']): Promise<SweepResult> {
+  // The sweep stays 'running' with its cursors saved. Another running process (a rolling
+  // deploy) picks this request up as soon as our lock is released; with none, the next start does.
+  await deps.queues.sweep
+    .add('sweep', { reason: 'resume after shutdown' } satisfies SweepJob, { jobId: `resume-${sweep.id}-${Date.now()}`, removeOnComplete: true, removeOnFail: true })
+    .catch((err: unknown) => log.warn({ err: String(err) }, 'could not queue the resume; the next start or scheduled sweep resumes it'));
   log.info('sweep interrupted by shutdown; it resumes from its checkpoint');
   return { sweepId: sweep.id, state: 'interrupted', scanned: 0 };
 }
