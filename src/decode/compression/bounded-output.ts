@@ -57,6 +57,22 @@ export class BoundedOutput {
     this.used += count;
   }
 
+  /**
+   * Makes room for `count` more bytes and returns the whole buffer, for a decoder that writes
+   * them in place (at `length` onwards) and then calls advance(count). The room is claimed, and
+   * checked against maxBytes, before any of it is decoded.
+   */
+  claim(count: number): Uint8Array {
+    this.reserve(count);
+    return this.buffer;
+  }
+
+  /** Counts `count` bytes written in place after claim(). */
+  advance(count: number): void {
+    if (this.used + count > this.buffer.length) throw new RangeError('BoundedOutput: advance past the claimed room');
+    this.used += count;
+  }
+
   /** The bytes written, without copying. */
   result(): Uint8Array {
     return this.buffer.subarray(0, this.used);

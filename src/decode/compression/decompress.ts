@@ -3,6 +3,7 @@ import { DecodeError, undecodable } from '../decode-error.js';
 import { decompressLz4Frame } from './lz4-frame.js';
 import { inflateWithNodeZlib } from './node-zlib.js';
 import { sniffCompression } from './sniff-compression.js';
+import { decompressXz } from './xz.js';
 import { decompressZstd } from './zstd.js';
 
 /**
@@ -26,8 +27,7 @@ function decompressAs(compression: Exclude<CompressionName, 'auto'>, bytes: Uint
     case 'lz4':
       return decompressLz4Frame(bytes, maxBytes);
     case 'xz':
-      // Node has no LZMA2 and a decoder of our own is a project in itself; refused, never guessed.
-      throw undecodable('xz compression is not supported');
+      return decompressXz(bytes, maxBytes);
     default:
       throw undecodable(`compression "${String(compression)}" is not supported`);
   }

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createGzip, deflateSync, gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeValue, type DecodeOptions } from '../../../src/decode/decode-value.js';
@@ -73,6 +74,15 @@ describe('decompression bombs (200 MiB of zeros, maxBytes 1 MiB)', () => {
 
   it('reports an lz4 bomb as oversized', () => {
     const bomb = lz4ZeroBomb(50);
+    expect(bomb.length).toBeLessThan(MiB);
+    const { result, elapsed, allocated } = decodeMeasured(bomb, options());
+    expect(result).toMatchObject(OVERSIZED);
+    expect(elapsed).toBeLessThan(QUICK_MS);
+    expect(allocated).toBeLessThan(MEMORY_BUDGET);
+  });
+
+  it('reports an xz bomb written by Python lzma as oversized', () => {
+    const bomb = new Uint8Array(readFileSync(new URL('../../fixtures/decode/xz/zeros-200m.xz', import.meta.url)));
     expect(bomb.length).toBeLessThan(MiB);
     const { result, elapsed, allocated } = decodeMeasured(bomb, options());
     expect(result).toMatchObject(OVERSIZED);

@@ -62,10 +62,9 @@ describe('compression: auto', () => {
     expect(decodeValue(truncated, options())).toMatchObject({ ok: false, reason: 'undecodable' });
   });
 
-  it('refuses xz, which it cannot decode without a new dependency', () => {
-    const result = decodeValue(fixture('sample.json.xz'), options());
-    expect(result).toEqual({ ok: false, reason: 'undecodable', format: 'auto', detail: 'xz compression is not supported' });
-    expect(decodeValue(fixture('sample.json.xz'), options({ compression: 'xz' }))).toMatchObject({ ok: false, detail: 'xz compression is not supported' });
+  it('peels xz written by the xz tool, and applies it when named', () => {
+    expect(decodeValue(fixture('sample.json.xz'), options())).toEqual({ ok: true, value: SAMPLE, format: 'json' });
+    expect(decodeValue(fixture('sample.json.xz'), options({ compression: 'xz' }))).toEqual({ ok: true, value: SAMPLE, format: 'json' });
   });
 });
 

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import zlib from 'node:zlib';
+
+/** xz's integrity checks (xz-file-format §2.1.1.2 "Check Type"): none, CRC32, CRC64, SHA-256. */
+export type XzCheckId = 0x00 | 0x01 | 0x04 | 0x0a;
+
+/** True for the checks above; the other ids are reserved, and no xz writer uses them. */
+export function isSupportedCheck(id: number): id is XzCheckId {
+  return id === 0x00 || id === 0x01 || id === 0x04 || id === 0x0a;
+}
+
+/** CRC-32 (IEEE, as zlib and xz use it). */
+export function crc32(bytes: Uint8Array): number {
+  return zlib.crc32(bytes) >>> 0;
+}
+
+// CRC-64/XZ (ECMA-182 polynomial, reflected), kept as two 32-bit halves: BigInt would be
+// several times slower per byte.
+const POLY_HI = 0xc96c5795;
+const POLY_LO = 0xd7870f42;
+const TABLE_HI = new Uint32Array(256);
+const TABLE_LO = new Uint32Array(256);
+for (let i = 0; i < 256; i++) {
+  let hi = 0;
+  let lo = i;
+  for (let bit = 0; bit < 8; bit++) {
+    const carry = lo & 1;
+    lo = ((lo >>> 1) | (hi << 31)) >>> 0;
+    hi = hi >>> 1;
+    if (carry) {
+      hi = (hi ^ POLY_HI) >>> 0;
+      lo = (lo ^ POLY_LO) >>> 0;
+    }
+  }
+  TABLE_HI[i] = hi;
+  TABLE_LO[i] = lo;
+}
+
+/** CRC-64 of `bytes` as the 8 little-endian bytes xz stores. */
+export function crc64(bytes: Uint8Array): Uint8Array {
+  let hi = 0xffffffff;
+  let lo = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) {
+    const index = (lo ^ (bytes[i] ?? 0)) & 0xff;
+    lo = ((lo >>> 8) | (hi << 24)) ^ (TABLE_LO[index] ?? 0);
+    hi = (hi >>> 8) ^ (TABLE_HI[index] ?? 0);
+  }
+  const out = new Uint8Array(8);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, ~lo >>> 0, true);
+  view.setUint32(4, ~hi >>> 0, true);
+  return out;
+}
+
+/** The check field xz stores after a block whose uncompressed bytes are `data`. */
+export function computeCheck(id: XzCheckId, data: Uint8Array): Uint8Array {
+  switch (id) {
+    case 0x00:
+      return new Uint8Array(0);
+    case 0x01: {
+      const out = new Uint8Array(4);
+      new DataView(out.buffer).setUint32(0, crc32(data), true);
+      return out;
+    }
+    case 0x04:
+      return crc64(data);
+    case 0x0a:
+      return createHash('sha256').update(data).digest();
+  }
+}
