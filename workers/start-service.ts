@@ -9,7 +9,8 @@ import { openScanSession } from '../src/scan/open-scan-context.js';
 import { connectState } from '../src/state/connect-state.js';
 import { migrate } from '../src/state/migrate.js';
 import { readStatus } from '../src/state/read-status.js';
-import { processCheckJob, type CheckJob } from './check-job.js';
+import { abandonBatch } from '../src/state/sweeps.js';
+import { decodeKeys, processCheckJob, type CheckJob } from './check-job.js';
 import { processConfirmJob } from './confirm-job.js';
 import { openQueues, QUEUE_NAMES, QUEUE_PREFIX, queueConnection, queueRedisUrl } from './queues.js';
 import { startRealtime, type RealtimeHandle } from './realtime.js';
@@ -81,7 +82,7 @@ export async function startService(config: TenantwatchConfig, log: Logger, opts:
     });
     // A sweep left unfinished by a stopped or killed process resumes now, not at the next tick.
     const unfinished = await state.pool.query(`select 1 from sweeps where status = 'running'`);
-    if ((unfinished.rowCount ?? 0) > 0) await requestSweep(deps, 'resume after restart');
+    if ((unfinished.rowCount ?? 0) > 0) await requestSweep(deps, 'resume after restart', true);
 
     const lockDuration = opts.lockDurationMs ?? 30_000;
     const common = { connection: queueConnection(config), prefix: QUEUE_PREFIX, lockDuration, stalledInterval: lockDuration, maxStalledCount: 5 };
@@ -92,7 +93,11 @@ export async function startService(config: TenantwatchConfig, log: Logger, opts:
       new Worker(QUEUE_NAMES.sample, () => processSampleJob(deps), { ...common, concurrency: 1 }),
     ];
     for (const w of workers) {
-      w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, attempt: job?.attemptsMade, err: describeError(err) }, 'job failed; it is retried with backoff'));
+      w.on('failed', (job, err) => {
+        const final = job !== undefined && (err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1));
+        log[final ? 'error' : 'warn']({ queue: w.name, jobId: job?.id, attempt: job?.attemptsMade, err: describeError(err) }, final ? 'job failed for good' : 'job failed; it is retried with backoff');
+        if (final && w.name === QUEUE_NAMES.check) void giveUpBatch(deps, job as Job<CheckJob>);
+      });
       w.on('error', (err) => log.error({ queue: w.name, err: describeError(err) }, 'worker error'));
     }
     const realtime = config.realtime.keyspaceEvents ? startRealtime(deps, (reason) => requestSweep(deps, reason)) : undefined;
@@ -124,6 +129,17 @@ export async function startService(config: TenantwatchConfig, log: Logger, opts:
   }
 }
 
+/** The sweep must not wait forever for a batch the queue gave up on; its keys go unchecked. */
+async function giveUpBatch(deps: ServiceDeps, job: Job<CheckJob>): Promise<void> {
+  try {
+    const keys = decodeKeys(job.data.keys).map((k) => k.toString('utf8'));
+    await abandonBatch(deps.state.pool, job.data.sweepId, job.id!, keys);
+    deps.metrics.keysUnchecked.inc({ path: 'sweep' }, keys.length);
+  } catch (err) {
+    deps.log.error({ jobId: job.id, err: describeError(err) }, 'could not record an abandoned batch; its sweep waits until a restart');
+  }
+}
+
 /** Refresh the correctness gauges from the state (the counters themselves are per process). */
 async function publishFigures(deps: ServiceDeps): Promise<void> {
   try {
@@ -138,6 +154,6 @@ async function publishFigures(deps: ServiceDeps): Promise<void> {
 }
 
 /** Ask for a sweep now (deduplicated while one such request is waiting). */
-export async function requestSweep(deps: ServiceDeps, reason: string): Promise<void> {
-  await deps.queues.sweep.add('sweep', { reason } satisfies SweepJob, { ...SWEEP_RETRIED, jobId: 'requested', removeOnComplete: true, removeOnFail: true });
+export async function requestSweep(deps: ServiceDeps, reason: string, resumeOnly = false): Promise<void> {
+  await deps.queues.sweep.add('sweep', { reason, resumeOnly } satisfies SweepJob, { ...SWEEP_RETRIED, jobId: resumeOnly ? 'resume' : 'requested', removeOnComplete: true, removeOnFail: true });
 }

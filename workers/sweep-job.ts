@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { CacheShard } from '../src/cache/connect-cache.js';
 import { scanKeys } from '../src/cache/scan-keys.js';
-import { checkpoint, claimSweep, finishSweep, pendingBatches, type SweepState } from '../src/state/sweeps.js';
+import { checkpoint, claimSweep, failSweep, finishSweep, pendingBatches, type SweepState } from '../src/state/sweeps.js';
 import { encodeKeys, type CheckJob } from './check-job.js';
 import { RETRIED } from './queues.js';
 import type { ServiceDeps } from './service-deps.js';
@@ -9,15 +9,19 @@ import { tryLockSweep } from './sweep-lock.js';
 
 export interface SweepJob {
   reason: string;
+  /** Resume the unfinished sweep if there is one; never start a new one. */
+  resumeOnly?: boolean;
 }
 
-export type SweepResult = { sweepId: number; state: 'done' | 'interrupted'; scanned: number } | { state: 'skipped'; why: string };
+export type SweepResult = { sweepId: number; state: 'done' | 'interrupted' | 'failed'; scanned: number } | { state: 'skipped'; why: string };
 
 // SCAN runs ahead of the checks by at most this many queued batches per worker slot: the queue
 // Redis holds a bounded window of keys, never the keyspace.
 const QUEUE_AHEAD = 8;
 const POLL_MS = 250;
 const PROGRESS_LOG_MS = 10_000;
+/** The check queue empty this long while batches are pending means they were lost. */
+const LOST_AFTER_MS = 5_000;
 
 /**
  * One sweep: a SCAN walk per shard from its checkpointed cursor, each page queued as a check
@@ -31,7 +35,10 @@ export async function processSweepJob(deps: ServiceDeps, job: Job<SweepJob>): Pr
     return await deps.session.use(async (s) => {
       const shards = s.cache.shards;
       const total = await countKeys(shards);
-      const sweep = await claimSweep(deps.state.pool, job.data.reason, shards.map((x) => x.name), total);
+      const sweep = job.data.resumeOnly
+        ? await claimSweep(deps.state.pool, job.data.reason, shards.map((x) => x.name), total, true)
+        : await claimSweep(deps.state.pool, job.data.reason, shards.map((x) => x.name), total);
+      if (!sweep) return { state: 'skipped', why: 'no unfinished sweep to resume' };
       const log = deps.log.child({ sweepId: sweep.id });
       log.info({ reason: job.data.reason, resumed: sweep.resumed, shards: shards.length, total }, sweep.resumed ? 'sweep resumed' : 'sweep started');
       const progress = setInterval(() => void logProgress(deps, sweep, log), PROGRESS_LOG_MS);
@@ -43,8 +50,20 @@ export async function processSweepJob(deps: ServiceDeps, job: Job<SweepJob>): Pr
           }),
         );
         if (deps.shutdown.aborted) return interrupted(deps, sweep, log);
+        let idleSince: number | undefined;
         while ((await pendingBatches(deps.state.pool, sweep.id)) > 0) {
           if (deps.shutdown.aborted) return interrupted(deps, sweep, log);
+          // Batches pending in the state but absent from the queue were lost with it (a queue
+          // Redis restarted without persistence): this sweep cannot complete, so it fails and a
+          // new one starts from scratch. Nothing is resolved on the strength of a partial sweep.
+          idleSince = (await checkQueueIdle(deps)) ? (idleSince ?? Date.now()) : undefined;
+          if (idleSince !== undefined && Date.now() - idleSince > LOST_AFTER_MS) {
+            await failSweep(deps.state.pool, sweep.id, 'check batches were lost from the queue (queue Redis restarted?)');
+            deps.metrics.sweeps.inc({ outcome: 'failed' });
+            log.error('sweep failed: its check batches were lost from the queue; starting a new sweep');
+            await deps.queues.sweep.add('sweep', { reason: `restart after sweep ${sweep.id} lost its batches` } satisfies SweepJob, { jobId: `restart-${sweep.id}`, removeOnComplete: true, removeOnFail: true });
+            return { sweepId: sweep.id, state: 'failed', scanned: await scannedBy(deps, sweep.id) };
+          }
           await sleep(POLL_MS);
         }
         const closed = await finishSweep(deps.state.pool, sweep);
@@ -82,6 +101,11 @@ async function walkShard(deps: ServiceDeps, sweep: SweepState, shard: CacheShard
   }
 }
 
+async function checkQueueIdle(deps: ServiceDeps): Promise<boolean> {
+  const counts = await deps.queues.check.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+  return Object.values(counts).every((n) => n === 0);
+}
+
 async function waitForRoom(deps: ServiceDeps): Promise<void> {
   const limit = QUEUE_AHEAD * Math.max(1, await deps.queues.check.getWorkersCount().catch(() => 1));
   while (!deps.shutdown.aborted && (await deps.queues.check.getWaitingCount()) >= limit) await sleep(POLL_MS);
@@ -91,7 +115,7 @@ async function interrupted(deps: ServiceDeps, sweep: SweepState, log: ServiceDep
   // The sweep stays 'running' with its cursors saved. Another running process (a rolling
   // deploy) picks this request up as soon as our lock is released; with none, the next start does.
   await deps.queues.sweep
-    .add('sweep', { reason: 'resume after shutdown' } satisfies SweepJob, { jobId: `resume-${sweep.id}-${Date.now()}`, removeOnComplete: true, removeOnFail: true })
+    .add('sweep', { reason: 'resume after shutdown', resumeOnly: true } satisfies SweepJob, { jobId: `resume-${sweep.id}-${Date.now()}`, removeOnComplete: true, removeOnFail: true })
     .catch((err: unknown) => log.warn({ err: String(err) }, 'could not queue the resume; the next start or scheduled sweep resumes it'));
   log.info('sweep interrupted by shutdown; it resumes from its checkpoint');
   return { sweepId: sweep.id, state: 'interrupted', scanned: 0 };

@@ -14,12 +14,16 @@ export interface SweepState {
  * Resume the unfinished sweep, or start one (SPEC: at most one sweep at a time). The caller
  * holds the sweep lock; the unique index on running sweeps backs it up.
  */
-export async function claimSweep(pool: pg.Pool, reason: string, shards: readonly string[], total?: number): Promise<SweepState> {
+export async function claimSweep(pool: pg.Pool, reason: string, shards: readonly string[], total?: number): Promise<SweepState>;
+/** With `resumeOnly`, only an unfinished sweep is claimed; undefined when there is none. */
+export async function claimSweep(pool: pg.Pool, reason: string, shards: readonly string[], total: number | undefined, resumeOnly: true): Promise<SweepState | undefined>;
+export async function claimSweep(pool: pg.Pool, reason: string, shards: readonly string[], total?: number, resumeOnly = false): Promise<SweepState | undefined> {
   return withTransaction(pool, async (client) => {
     const running = await client.query<{ id: string; started_at: Date }>(`select id::text, started_at from sweeps where status = 'running'`);
     let id: number;
     let startedAt: Date;
     const resumed = running.rows.length > 0;
+    if (!resumed && resumeOnly) return undefined;
     if (resumed) {
       id = Number(running.rows[0]!.id);
       startedAt = running.rows[0]!.started_at;
@@ -80,4 +84,22 @@ export async function finishSweep(pool: pg.Pool, sweep: SweepState): Promise<{ r
 /** A sweep that cannot go on (e.g. the cache's keyspace changed under a cluster resharding). */
 export async function failSweep(pool: pg.Pool, sweepId: number, error: string): Promise<void> {
   await pool.query(`update sweeps set status = 'failed', finished_at = now(), error = $2 where id = $1`, [sweepId, error]);
+}
+
+/**
+ * A batch the queue gave up on (attempts exhausted, or unrecoverable): the sweep stops waiting
+ * for it, its keys count as unchecked, and their open findings are kept, not resolved as gone.
+ */
+export async function abandonBatch(pool: pg.Pool, sweepId: number, batchId: string, keys: readonly string[]): Promise<boolean> {
+  return withTransaction(pool, async (client) => {
+    const res = await client.query(
+      `insert into sweep_batches (sweep_id, batch_id, done) values ($1, $2, true)
+       on conflict (sweep_id, batch_id) do update set done = true where not sweep_batches.done`,
+      [sweepId, batchId],
+    );
+    if ((res.rowCount ?? 0) === 0) return false;
+    await client.query('update sweeps set unchecked = unchecked + $2 where id = $1', [sweepId, keys.length]);
+    await client.query(`update findings set last_swept = now() where status <> 'resolved' and key = any($1)`, [keys]);
+    return true;
+  });
 }

@@ -143,4 +143,18 @@ describe('the watchdog service', () => {
     expect(status.sampling.detection.map((d) => d.badShare)).toEqual([0.0001, 0.001, 0.01]);
     expect(status.sampling.detection[2]!.probability).toBeGreaterThan(0.99);
   });
+
+  it('fails a resumed sweep whose queued batches were lost with the queue, and starts a new one instead of waiting forever', async () => {
+    await fresh();
+    await db.redis.set('project:globex:1043', JSON.stringify({ id: 1043, tenant_id: 'acme' }));
+    // A sweep that walked the whole keyspace and queued a batch the queue Redis no longer has.
+    const lost = await state.pool.query<{ id: string }>(`insert into sweeps (reason) values ('before a queue restart') returning id::text`);
+    const id = lost.rows[0]!.id;
+    await state.pool.query(`insert into sweep_shards (sweep_id, shard, cursor, done) values ($1, $2, '0', true)`, [id, db.url]);
+    await state.pool.query(`insert into sweep_batches (sweep_id, batch_id) values ($1, 'gone')`, [id]);
+    await start();
+    await waitFor('the lost sweep to fail', async () => (await state.pool.query(`select 1 from sweeps where id = $1 and status = 'failed'`, [id])).rowCount === 1, 20_000);
+    await waitFor('a new complete sweep', async () => (await doneSweeps()).length > 0, 20_000);
+    expect((await finding('project:globex:1043', 'cross_tenant_payload'))?.status).toBe('open');
+  }, 45_000);
 });
