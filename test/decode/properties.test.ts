@@ -35,7 +35,7 @@ const KNOWN_DETAILS: Record<string, string[]> = {
     String.raw`(decompressed size|value size) exceeds \d+ bytes`,
     String.raw`payloads nested deeper than \d+`,
   ],
-  'go-cache': [String.raw`no go-redis/cache compression marker byte`, String.raw`go-redis/cache S2-compressed value \(S2 decompression is not supported\)`],
+  'go-cache': [String.raw`no go-redis/cache compression marker byte`, 'corrupt S2 block'],
   php: [
     'truncated PHP value',
     'invalid PHP serialize syntax',
