@@ -101,12 +101,12 @@ function scaleTable(r: ScaleResult): string[] {
   const lines = [
     '',
     `scale-out (${r.keys} keys, ${r.poisoned} poisoned, sweep.rate 0, count 1000, --concurrency ${r.concurrency} per process); CPU as % of one core over the sweep (machine: ${cpus().length} cores = ${cpus().length * 100}%)`,
-    '| round | processes | keys/s | sweep | workers | cache Redis | queue Redis | postgres | machine busy | worker CPU ms / 1k keys | all CPU ms / 1k keys |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...r.runs.map(
-      (x) =>
-        `| ${x.round} | ${x.processes} | ${Math.round(x.keysPerSec)} | ${x.seconds.toFixed(1)} s | ${pct(x.cpu.workers, x)} | ${pct(x.cpu.cacheRedis, x)} | ${pct(x.cpu.queueRedis, x)} | ${pct(x.cpu.postgres, x)} | ${pct(x.cpu.machine, x)} | ${((x.cpu.workers / x.scanned) * 1e6).toFixed(1)} | ${((x.cpu.machine / x.scanned) * 1e6).toFixed(1)} |`,
-    ),
+    '| round | processes | keys/s | sweep | workers | cache Redis | queue Redis | their Postgres backends | all of these | other work on the machine | worker CPU ms / 1k keys | all of these ms / 1k keys | check jobs running (of slots) | check queue empty |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...r.runs.map((x) => {
+      const ours = x.cpu.workers + x.cpu.cacheRedis + x.cpu.queueRedis + x.cpu.postgres;
+      return `| ${x.round} | ${x.processes} | ${Math.round(x.keysPerSec)} | ${x.seconds.toFixed(1)} s | ${pct(x.cpu.workers, x)} | ${pct(x.cpu.cacheRedis, x)} | ${pct(x.cpu.queueRedis, x)} | ${pct(x.cpu.postgres, x)} | ${pct(ours, x)} | ${pct(Math.max(0, x.cpu.machine - ours), x)} | ${((x.cpu.workers / x.scanned) * 1e6).toFixed(1)} | ${((ours / x.scanned) * 1e6).toFixed(1)} | ${x.checkActiveMean.toFixed(1)} of ${x.processes * r.concurrency} | ${Math.round(x.checkQueueEmptyShare * 100)}% |`;
+    }),
   ];
   const rounds = [...new Set(r.runs.map((x) => x.round))];
   const perRound = rounds.map((k) => {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -81,6 +81,48 @@ export function cpuSecondsByName(name: string): number {
     }
   }
   return total;
+}
+
+/**
+ * The Postgres backends serving the given client processes: their sockets' local ports
+ * (/proc/<pid>/fd → /proc/net/tcp) matched against pg_stat_activity.client_port. Postgres
+ * is shared with other work on the machine; only these backends are the benchmark's.
+ */
+export async function postgresBackendsOf(pids: readonly number[], query: (ports: number[]) => Promise<number[]>, pgPort = 5432): Promise<number[]> {
+  const inodes = new Set<string>();
+  for (const pid of pids) {
+    let fds: string[] = [];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m) inodes.add(m[1]!);
+      } catch {
+        // The descriptor closed while we listed them.
+      }
+    }
+  }
+  const ports: number[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let lines: string[] = [];
+    try {
+      lines = readFileSync(table, 'utf8').split('\n').slice(1);
+    } catch {
+      continue;
+    }
+    for (const line of lines) {
+      const f = line.trim().split(/\s+/);
+      if (f.length < 10) continue;
+      const local = parseInt(f[1]!.split(':')[1]!, 16);
+      const remote = parseInt(f[2]!.split(':')[1]!, 16);
+      if (remote === pgPort && inodes.has(f[9]!)) ports.push(local);
+    }
+  }
+  return ports.length > 0 ? query(ports) : [];
 }
 
 /** Machine-wide busy and total CPU seconds since boot (all cores), from /proc/stat. */

@@ -1,5 +1,4 @@
 import pg from 'pg';
-import { REALTIME_STATUS_KEY } from '../workers/realtime.js';
 import { sleep } from './watch-env.js';
 import { STATE_SCHEMA, SOURCE_SCHEMA, waitFor, waitQuiet, withPhase, type PhaseOptions } from './watch-phase.js';
 import { projectPayload, seedCache, seedSource, watchTenant, WATCH_TENANTS } from './watch-seed.js';
@@ -49,9 +48,10 @@ export async function runLatency(o: LatencyOptions, say: (s: string) => void): P
     const [worker] = await p.spawn(path, 1, 4);
     await waitQuiet(p, 1, 60_000);
     if (o.realtime) {
+      // Seen from the cache itself: somebody listens to SET events on db 0.
       await waitFor('the worker to subscribe to key events', 20_000, async () => {
-        const s = JSON.parse((await p.queueRedis.get(REALTIME_STATUS_KEY)) ?? '{}') as { enabled?: boolean };
-        return s.enabled ? true : undefined;
+        const [, subscribers] = (await p.cacheRedis.call('PUBSUB', 'NUMSUB', '__keyevent@0__:set')) as [string, number];
+        return subscribers > 0 ? true : undefined;
       });
     }
     say(`  ${o.realtime ? 'realtime on' : 'realtime off'}: writing ${o.writes} poisoned keys, one every ${o.spacingMs} ms`);

@@ -4,9 +4,13 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { QUEUE_NAMES, QUEUE_PREFIX } from '../workers/queues.js';
+import { QUEUE_KEY_PREFIX } from '../src/cache/own-keys.js';
 import { sleep, startRedisServer, type BenchRedis } from './watch-env.js';
 import { spawnWorker, writeWatchConfig, type WatchConfig, type WorkerProcess } from './watch-service.js';
+
+// The service's BullMQ prefix and queue names, as an operator's tooling would address them.
+const QUEUE_PREFIX = QUEUE_KEY_PREFIX.slice(0, -1);
+const QUEUE_NAMES = { sweep: 'sweep', check: 'check' } as const;
 
 export const STATE_SCHEMA = 'tw_watch_bench_state';
 export const SOURCE_SCHEMA = 'tw_watch_bench_src';
@@ -38,6 +42,8 @@ export interface Phase {
   reset(): Promise<void>;
   /** Queue a sweep now, as `requestSweep` does. */
   requestSweep(jobId: string): Promise<void>;
+  /** The check queue the sweeps fan out to (for its counts). */
+  checkQueue: Queue;
   /** Sweep jobs waiting or running. */
   sweepJobs(): Promise<number>;
 }
@@ -50,6 +56,7 @@ export async function withPhase<T>(opts: PhaseOptions, fn: (p: Phase) => Promise
   let cacheRedis: Redis | undefined;
   let queueRedis: Redis | undefined;
   let sweepQueue: Queue | undefined;
+  let checkQueue: Queue | undefined;
   const workers: WorkerProcess[] = [];
   try {
     const cache = await startRedisServer(opts.port, opts.cacheArgs);
@@ -60,6 +67,7 @@ export async function withPhase<T>(opts: PhaseOptions, fn: (p: Phase) => Promise
     queueRedis = new Redis(queue.url);
     const q = queueRedis;
     const sq = (sweepQueue = new Queue(QUEUE_NAMES.sweep, { connection: { url: queue.url }, prefix: QUEUE_PREFIX }));
+    checkQueue = new Queue(QUEUE_NAMES.check, { connection: { url: queue.url }, prefix: QUEUE_PREFIX });
     const stopWorkers = async () => {
       const codes = await Promise.all(workers.map((w) => w.stop()));
       workers.length = 0;
@@ -73,6 +81,7 @@ export async function withPhase<T>(opts: PhaseOptions, fn: (p: Phase) => Promise
       queueRedis,
       pool,
       workers,
+      checkQueue,
       config: (name, c) => writeWatchConfig(dir, name, { ...c, cacheUrl: cache.url, queueUrl: queue.url, databaseUrl: opts.databaseUrl, stateSchema: STATE_SCHEMA, sourceSchema: SOURCE_SCHEMA }),
       async spawn(configPath, n, concurrency) {
         const spawned: WorkerProcess[] = [];
@@ -104,6 +113,7 @@ export async function withPhase<T>(opts: PhaseOptions, fn: (p: Phase) => Promise
   } finally {
     await Promise.all(workers.map((w) => w.stop().catch(() => null)));
     await sweepQueue?.close().catch(() => undefined);
+    await checkQueue?.close().catch(() => undefined);
     cacheRedis?.disconnect();
     queueRedis?.disconnect();
     for (const s of started) await s.stop();
