@@ -48,6 +48,27 @@ const pattern = z.strictObject({
   owner: owner.optional(),
 });
 
+const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+/, 'must be an http:// or https:// URL');
+
+/** PagerDuty's Events API v2 endpoint (SPEC §2). */
+export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+
+const ALERT_DEFAULTS = { minSeverity: 'critical', groupWait: 30_000, repeatInterval: 4 * 3_600_000, dashboardUrl: 'http://localhost:8080/' } as const;
+
+// A channel whose required value is an unset ${VAR} arrives without it (the loader drops a
+// whole-unset reference): validate-config.ts then leaves the channel out instead of refusing.
+const alerts = z.strictObject({
+  minSeverity: z.enum(['critical', 'warning', 'info']).default(ALERT_DEFAULTS.minSeverity),
+  groupWait: duration.default(ALERT_DEFAULTS.groupWait),
+  repeatInterval: duration
+    .refine((ms) => ms >= 1000, 'must be at least 1s (reminders would flood every channel)')
+    .default(ALERT_DEFAULTS.repeatInterval),
+  dashboardUrl: httpUrl.default(ALERT_DEFAULTS.dashboardUrl),
+  pagerduty: z.strictObject({ routingKey: z.string().min(1).optional(), url: httpUrl.default(PAGERDUTY_EVENTS_URL) }).optional(),
+  slack: z.strictObject({ webhookUrl: httpUrl.optional() }).optional(),
+  webhook: z.strictObject({ url: httpUrl.optional(), secret: z.string().min(1).optional() }).optional(),
+});
+
 export const configSchema = z.object({
   cache: z.strictObject({
     url: redisUrl.optional(),
@@ -93,8 +114,8 @@ export const configSchema = z.object({
   confirm: z.strictObject({ after: duration.default(2000) }).default({ after: 2000 }),
   unregistered: z.enum(['critical', 'warning', 'info', 'ignore']).default('warning'),
   patterns: z.array(pattern).default([]),
+  alerts: alerts.default(ALERT_DEFAULTS),
   // Sections owned by later features; validated there, carried through here untouched.
-  alerts: z.record(z.string(), z.unknown()).optional(),
   api: z.record(z.string(), z.unknown()).optional(),
   lint: z.record(z.string(), z.unknown()).optional(),
 });

@@ -2,7 +2,7 @@ import { ConfigError } from '../errors.js';
 import { FORMATS, findFormat } from '../decode/formats/index.js';
 import { compileJsonPath } from '../markers/json-path.js';
 import { parseKeyPattern } from '../registry/compile-patterns.js';
-import type { PatternConfig, SeverityOrIgnore } from '../types.js';
+import type { PatternConfig, Severity, SeverityOrIgnore } from '../types.js';
 import type { RawConfig } from './config-schema.js';
 
 /** The validated, frozen configuration every module receives. */
@@ -16,9 +16,24 @@ export interface TenantwatchConfig {
   confirm: { afterMs: number };
   unregistered: SeverityOrIgnore;
   patterns: readonly PatternConfig[];
-  alerts?: Record<string, unknown>;
+  alerts: AlertsConfig;
   api?: Record<string, unknown>;
   lint?: Record<string, unknown>;
+}
+
+/** SPEC §6 delivery settings; a channel is present only when its required value is set. */
+export interface AlertsConfig {
+  /** Confirmed findings at or above this open or join incidents. */
+  minSeverity: Severity;
+  /** How long an incident waits before its first notification (one that resolves sooner never pages). */
+  groupWaitMs: number;
+  /** Reminders while an incident stays open, this long after the last notification. */
+  repeatIntervalMs: number;
+  /** The dashboard alerts link to. */
+  dashboardUrl: string;
+  pagerduty?: { routingKey: string; url: string };
+  slack?: { webhookUrl: string };
+  webhook?: { url: string; secret?: string };
 }
 
 /** Cross-field rules the schema cannot express; collects every problem before throwing. */
@@ -91,9 +106,22 @@ export function validateConfig(raw: RawConfig): TenantwatchConfig {
     confirm: { afterMs: raw.confirm.after },
     unregistered: raw.unregistered,
     patterns: Object.freeze(patterns),
-    alerts: raw.alerts,
+    alerts: alertsConfig(raw.alerts),
     api: raw.api,
     lint: raw.lint,
+  });
+}
+
+function alertsConfig(a: RawConfig['alerts']): AlertsConfig {
+  const { pagerduty, slack, webhook } = a;
+  return Object.freeze({
+    minSeverity: a.minSeverity,
+    groupWaitMs: a.groupWait,
+    repeatIntervalMs: a.repeatInterval,
+    dashboardUrl: a.dashboardUrl,
+    pagerduty: pagerduty?.routingKey ? { routingKey: pagerduty.routingKey, url: pagerduty.url } : undefined,
+    slack: slack?.webhookUrl ? { webhookUrl: slack.webhookUrl } : undefined,
+    webhook: webhook?.url ? { url: webhook.url, secret: webhook.secret } : undefined,
   });
 }
 
