@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { CacheShard } from '../src/cache/connect-cache.js';
 import { describeError } from '../src/errors.js';
 import { checkBatch } from '../src/scan/check-batch.js';
+import { REALTIME_STATUS_KEY } from '../src/queue/queue-config.js';
 import { keyEventChannels, missingNotifyFlags, withNeededFlags } from './keyspace-events.js';
 import { recordOutcome } from './record-outcome.js';
 import type { ServiceDeps } from './service-deps.js';
@@ -18,8 +19,6 @@ export interface RealtimeHandle {
   close(): Promise<void>;
 }
 
-/** Readiness and status read this key of the queue Redis (written by the leader). */
-export const REALTIME_STATUS_KEY = 'tenantwatch:realtime-status';
 const LEADER_KEY = 'tenantwatch:realtime-leader';
 const LEADER_TTL_MS = 10_000;
 const LEADER_RENEW_MS = 3_000;

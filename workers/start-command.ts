@@ -3,6 +3,8 @@ import { loadConfig, resolveConfigPath } from '../src/config/load-config.js';
 import { COMMON_OPTIONS, parseCommandArgs } from '../src/cli/args.js';
 import { print, type CommandIO } from '../src/cli/io.js';
 import { UsageError } from '../src/errors.js';
+import { createMetrics } from '../src/metrics/metrics.js';
+import { serveApi, type RunningApi } from '../src/http/serve-api.js';
 import { startService } from './start-service.js';
 
 export const START_HELP = `usage: tenantwatch start [--worker] [--api] [--concurrency N] [--config PATH]
@@ -17,8 +19,9 @@ processes, on as many machines, as the keyspace needs: they share one queue Redi
 Logs are JSON lines on stdout (pino). SIGTERM or SIGINT stops gracefully: running batches
 finish or go back to the queue; an interrupted sweep resumes from its checkpoint.
 
-  --worker         run the watchdog workers (default)
-  --api            the HTTP API and dashboard (not part of this build yet)
+  --worker         run the watchdog workers
+  --api            serve the HTTP API and dashboard on api.host:api.port
+                   (neither flag: both, in this one process)
   --concurrency N  check batches this process runs at once (default 4)`;
 
 /** `tenantwatch start`: runs until SIGTERM/SIGINT, then exits 0 after a graceful stop. */
@@ -31,14 +34,21 @@ export async function startCommand(argv: string[], io: CommandIO): Promise<numbe
     print(io.stdout, START_HELP);
     return 0;
   }
-  if (values.api && !values.worker) throw new UsageError('start --api: the HTTP API is not part of this build yet; run `start --worker`');
   const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive integer, got "${values.concurrency}"`);
   const config = loadConfig(resolveConfigPath(values.config, io.env), io.env);
   const log = pino({ base: { service: 'tenantwatch' }, level: io.env.LOG_LEVEL ?? 'info' }, io.stdout);
-  if (values.api) log.warn('--api: the HTTP API is not part of this build yet; running the workers only');
+  const both = !values.api && !values.worker;
   const lockMs = io.env.TENANTWATCH_JOB_LOCK_MS ? Number(io.env.TENANTWATCH_JOB_LOCK_MS) : undefined;
-  const service = await startService(config, log, { concurrency, lockDurationMs: lockMs && lockMs > 0 ? lockMs : undefined });
+  const metrics = createMetrics();
+  const service = values.worker || both ? await startService(config, log, { concurrency, lockDurationMs: lockMs && lockMs > 0 ? lockMs : undefined, metrics }) : undefined;
+  let api: RunningApi | undefined;
+  try {
+    if (values.api || both) api = await serveApi(config, log, metrics, { logger: false });
+  } catch (err) {
+    await service?.close();
+    throw err;
+  }
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'signal received');
@@ -52,6 +62,7 @@ export async function startCommand(argv: string[], io: CommandIO): Promise<numbe
     process.once('SIGTERM', onTerm);
     process.once('SIGINT', onInt);
   });
-  await service.close();
+  await api?.close();
+  await service?.close();
   return 0;
 }

@@ -16,6 +16,8 @@ import { openQueues, QUEUE_NAMES, QUEUE_PREFIX, queueConnection, queueRedisUrl }
 import { startRealtime, type RealtimeHandle } from './realtime.js';
 import type { ConfirmJob } from './record-outcome.js';
 import { processSampleJob } from './sample-job.js';
+import { processScanJob } from './scan-job.js';
+import type { ScanJobData } from '../src/queue/queue-config.js';
 import type { ServiceDeps } from './service-deps.js';
 import { SessionHolder } from './session-holder.js';
 import { processSweepJob, type SweepJob } from './sweep-job.js';
@@ -91,6 +93,7 @@ export async function startService(config: TenantwatchConfig, log: Logger, opts:
       new Worker<CheckJob>(QUEUE_NAMES.check, (job: Job<CheckJob>) => processCheckJob(deps, job), { ...common, concurrency: opts.concurrency ?? 4 }),
       new Worker<ConfirmJob>(QUEUE_NAMES.confirm, (job: Job<ConfirmJob>) => processConfirmJob(deps, job), { ...common, concurrency: 2 }),
       new Worker(QUEUE_NAMES.sample, () => processSampleJob(deps), { ...common, concurrency: 1 }),
+      new Worker<ScanJobData>(QUEUE_NAMES.scan, (job: Job<ScanJobData>) => processScanJob(deps, job), { ...common, concurrency: 1 }),
     ];
     for (const w of workers) {
       w.on('failed', (job, err) => {

@@ -116,7 +116,14 @@ export const configSchema = z.object({
   patterns: z.array(pattern).default([]),
   alerts: alerts.default(ALERT_DEFAULTS),
   // Sections owned by later features; validated there, carried through here untouched.
-  api: z.record(z.string(), z.unknown()).optional(),
+  api: z
+    .strictObject({
+      host: z.string().min(1).default('0.0.0.0'),
+      port: count(0).max(65535).default(8080),
+      // A token is a string (named token-1, token-2, … in the audit trail) or { name, token }.
+      tokens: z.array(z.union([z.string(), z.strictObject({ name: z.string().min(1), token: z.string() })])).default([]),
+    })
+    .optional(),
   lint: z.record(z.string(), z.unknown()).optional(),
 });
 

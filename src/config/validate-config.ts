@@ -17,7 +17,8 @@ export interface TenantwatchConfig {
   unregistered: SeverityOrIgnore;
   patterns: readonly PatternConfig[];
   alerts: AlertsConfig;
-  api?: Record<string, unknown>;
+  /** The HTTP API; tokens too short to be secrets are refused at validation. */
+  api?: { host: string; port: number; tokens: { name: string; token: string }[] };
   lint?: Record<string, unknown>;
 }
 
@@ -88,6 +89,7 @@ export function validateConfig(raw: RawConfig): TenantwatchConfig {
     });
   });
   if (raw.tenants && !raw.source) problems.push('tenants: needs source.url');
+  const api = raw.api && { host: raw.api.host, port: raw.api.port, tokens: apiTokens(raw.api.tokens, problems) };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     cache: raw.cache,
@@ -107,7 +109,7 @@ export function validateConfig(raw: RawConfig): TenantwatchConfig {
     unregistered: raw.unregistered,
     patterns: Object.freeze(patterns),
     alerts: alertsConfig(raw.alerts),
-    api: raw.api,
+    api,
     lint: raw.lint,
   });
 }
@@ -131,4 +133,19 @@ function checkPath(path: string, at: string, problems: string[]): void {
   } catch (err) {
     problems.push(`${at}: ${(err as Error).message}`);
   }
+}
+
+/** Bearer tokens named for the audit trail; empty ones (an unset variable) are dropped. */
+function apiTokens(tokens: (string | { name: string; token: string })[], problems: string[]): { name: string; token: string }[] {
+  const named = tokens.map((t, i) => (typeof t === 'string' ? { name: `token-${i + 1}`, token: t } : t)).filter((t) => t.token !== '');
+  named.forEach((t, i) => {
+    // A guessable token guards nothing; the demo's `demo-token` is the shortest we accept.
+    if (t.token.length < 8) problems.push(`api.tokens[${i}]: too short to be a secret (at least 8 characters)`);
+  });
+  const names = new Set<string>();
+  for (const t of named) {
+    if (names.has(t.name)) problems.push(`api.tokens: duplicate token name "${t.name}"`);
+    names.add(t.name);
+  }
+  return named;
 }

@@ -1,0 +1,76 @@
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { ApiDeps } from './api-deps.js';
+import { matchToken } from './auth.js';
+import { findingRoutes } from './routes/findings.js';
+import { tokenName } from './routes/guards.js';
+import { healthRoutes } from './routes/health.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { scanRoutes } from './routes/scans.js';
+import { statusRoutes } from './routes/status.js';
+
+export interface AppOptions {
+  /** The dashboard document served at GET / (the page itself needs no token; its API calls do). */
+  dashboard?: () => string;
+  /** Fastify's logger; tests pass false. */
+  logger?: boolean | object;
+}
+
+/**
+ * The HTTP API of SPEC §5, built without listening (tests use app.inject()). Every /api/* route
+ * needs a bearer token; one error handler hides internals on 5xx.
+ */
+export async function buildApp(deps: ApiDeps, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    // Keys can be long and attacker-made; bodies here are small (scan requests list keys).
+    bodyLimit: 2 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'tenantwatch', description: 'Cached data that belongs to the wrong tenant: findings, incidents, scans.', version: '1' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Only routes that ask for it (the mutating ones) are limited, per token.
+  await app.register(rateLimit, { global: false, keyGenerator: (req) => tokenName(req) });
+
+  const tokens = deps.config.api?.tokens ?? [];
+  if (tokens.length === 0) deps.log.warn('api.tokens is empty: every /api request will be refused');
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/api/')) return;
+    const token = matchToken(req.headers.authorization, tokens);
+    if (!token) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid bearer token is required' });
+    req.apiToken = token;
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status >= 500) {
+      // Full context in the log; the client learns nothing about the inside.
+      req.log.error({ err }, 'request failed');
+      deps.log.error({ url: req.url, err: err.message }, 'API request failed');
+      return reply.code(status).send({ error: 'internal', message: 'internal error' });
+    }
+    return reply.code(status).send({ error: status === 429 ? 'rate_limited' : 'bad_request', message: err.message });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
+
+  await app.register(healthRoutes(deps));
+  await app.register(statusRoutes(deps));
+  await app.register(findingRoutes(deps));
+  await app.register(incidentRoutes(deps));
+  await app.register(scanRoutes(deps));
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => {
+    const page = opts.dashboard?.();
+    if (!page) return reply.code(404).send({ error: 'not_found', message: 'the dashboard is not part of this build' });
+    return reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:").send(page);
+  });
+  return app;
+}
