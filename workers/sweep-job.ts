@@ -19,6 +19,11 @@ export type SweepResult = { sweepId: number; state: 'done' | 'interrupted' | 'fa
 // Redis holds a bounded window of keys, never the keyspace.
 const QUEUE_AHEAD = 8;
 const POLL_MS = 250;
+// The walk queues and checkpoints this many SCAN pages at a time. Each step costs sequential
+// round trips (queue room, add, checkpoint) resumed through an event loop shared with this
+// process's check jobs; paid per page, they capped a sweep at ~50 pages/s here, leaving a
+// second worker process idle (npm run bench:watch, BENCHMARKS.md).
+const PAGES_PER_STEP = 4;
 const PROGRESS_LOG_MS = 10_000;
 /** The check queue empty this long while batches are pending means they were lost. */
 const LOST_AFTER_MS = 5_000;
@@ -26,7 +31,7 @@ const LOST_AFTER_MS = 5_000;
 /**
  * One sweep: a SCAN walk per shard from its checkpointed cursor, each page queued as a check
  * batch (deterministic job id, so a resumed walk re-queues nothing twice), the cursor saved
- * after the batch is queued; then wait for the batches and close the sweep.
+ * after the batches of its pages are queued; then wait for the batches and close the sweep.
  */
 export async function processSweepJob(deps: ServiceDeps, job: Job<SweepJob>): Promise<SweepResult> {
   const lock = await tryLockSweep(deps.state.pool, deps.state.schema);
@@ -86,17 +91,24 @@ async function walkShard(deps: ServiceDeps, sweep: SweepState, shard: CacheShard
   const shardIndex = deps.config.cache.cluster ? `${shard.name}` : 'n';
   let before = from;
   const pages = scanKeys(shard.redis, { count: deps.config.sweep.count, cursor: from, signal: deps.shutdown });
+  let jobs: { name: string; data: CheckJob; opts: typeof RETRIED & { jobId: string } }[] = [];
+  let pagesInStep = 0;
   for await (const page of pages) {
-    let batchId: string | undefined;
     if (page.keys.length > 0) {
-      await waitForRoom(deps);
       // No ':' in BullMQ job ids; the cursor before the page names the page within the walk.
-      batchId = `s${sweep.id}-${shardIndex.replace(/:/g, '_')}-${before}`;
-      const data: CheckJob = { sweepId: sweep.id, shard: shard.name, keys: encodeKeys(page.keys) };
-      await deps.queues.check.add('batch', data, { ...RETRIED, jobId: batchId });
+      const jobId = `s${sweep.id}-${shardIndex.replace(/:/g, '_')}-${before}`;
+      jobs.push({ name: 'batch', data: { sweepId: sweep.id, shard: shard.name, keys: encodeKeys(page.keys) }, opts: { ...RETRIED, jobId } });
     }
-    await checkpoint(deps.state.pool, sweep.id, shard.name, page.cursor, batchId);
     before = page.cursor;
+    if (++pagesInStep < PAGES_PER_STEP && page.cursor !== '0' && !deps.shutdown.aborted) continue;
+    if (jobs.length > 0) {
+      await waitForRoom(deps);
+      await deps.queues.check.addBulk(jobs);
+    }
+    // The cursor moves past these pages only once their batches are queued.
+    await checkpoint(deps.state.pool, sweep.id, shard.name, page.cursor, jobs.map((j) => j.opts.jobId), pagesInStep);
+    jobs = [];
+    pagesInStep = 0;
     if (deps.shutdown.aborted) return;
   }
 }
@@ -107,8 +119,14 @@ async function checkQueueIdle(deps: ServiceDeps): Promise<boolean> {
 }
 
 async function waitForRoom(deps: ServiceDeps): Promise<void> {
+  let waiting = await deps.queues.check.getWaitingCount();
+  // Below one worker's share there is room whatever the worker count: no CLIENT LIST then.
+  if (waiting < QUEUE_AHEAD) return;
   const limit = QUEUE_AHEAD * Math.max(1, await deps.queues.check.getWorkersCount().catch(() => 1));
-  while (!deps.shutdown.aborted && (await deps.queues.check.getWaitingCount()) >= limit) await sleep(POLL_MS);
+  while (!deps.shutdown.aborted && waiting >= limit) {
+    await sleep(POLL_MS);
+    waiting = await deps.queues.check.getWaitingCount();
+  }
 }
 
 async function interrupted(deps: ServiceDeps, sweep: SweepState, log: ServiceDeps['log']): Promise<SweepResult> {

@@ -43,15 +43,15 @@ export async function claimSweep(pool: pg.Pool, reason: string, shards: readonly
 }
 
 /**
- * Checkpoint a shard's SCAN after its page's batch was queued: registers the batch as pending
- * (unless its check already finished) and moves the cursor on, in one transaction.
+ * Checkpoint a shard's SCAN after its pages' batches were queued: registers the batches as
+ * pending (unless their checks already finished) and moves the cursor on, in one statement.
  */
-export async function checkpoint(pool: pg.Pool, sweepId: number, shard: string, cursor: string, batchId?: string): Promise<void> {
+export async function checkpoint(pool: pg.Pool, sweepId: number, shard: string, cursor: string, batchIds: readonly string[] = [], pages = 1): Promise<void> {
   await withTransaction(pool, async (client) => {
-    if (batchId) await client.query(`insert into sweep_batches (sweep_id, batch_id) values ($1, $2) on conflict do nothing`, [sweepId, batchId]);
     await client.query(
-      `update sweep_shards set cursor = $3, done = ($3 = '0'), pages = pages + 1 where sweep_id = $1 and shard = $2`,
-      [sweepId, shard, cursor],
+      `with pending as (insert into sweep_batches (sweep_id, batch_id) select $1, unnest($4::text[]) on conflict do nothing)
+       update sweep_shards set cursor = $3, done = ($3 = '0'), pages = pages + $5 where sweep_id = $1 and shard = $2`,
+      [sweepId, shard, cursor, batchIds, pages],
     );
   });
 }
