@@ -57,9 +57,10 @@ async function main(): Promise<void> {
 }
 
 function header(): string {
-  let commit = 'unknown';
+  // BENCH_COMMIT names the commit when the bench runs from an exported tree (git archive).
+  let commit = process.env.BENCH_COMMIT ?? 'unknown';
   try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    commit = process.env.BENCH_COMMIT ?? execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     // Outside a git checkout the figures still print; the commit is then unknown.
   }
