@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { loadConfig, resolveConfigPath } from '../src/config/load-config.js';
+import type { TenantwatchConfig } from '../src/config/validate-config.js';
 import { COMMON_OPTIONS, parseCommandArgs } from '../src/cli/args.js';
 import { print, type CommandIO } from '../src/cli/io.js';
 import { UsageError } from '../src/errors.js';
@@ -37,18 +38,32 @@ export async function startCommand(argv: string[], io: CommandIO): Promise<numbe
   const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive integer, got "${values.concurrency}"`);
   const config = loadConfig(resolveConfigPath(values.config, io.env), io.env);
-  const log = pino({ base: { service: 'tenantwatch' }, level: io.env.LOG_LEVEL ?? 'info' }, io.stdout);
   const both = !values.api && !values.worker;
+  return runService(config, io, { worker: values.worker || both, api: values.api || both, concurrency });
+}
+
+export interface RunOptions {
+  worker: boolean;
+  api: boolean;
+  concurrency: number;
+  /** Called once everything listens (the demo prints where to look). */
+  onReady?: (api?: RunningApi) => void;
+}
+
+/** Run the workers and/or the API until SIGTERM/SIGINT, then stop gracefully; exit code 0. */
+export async function runService(config: TenantwatchConfig, io: CommandIO, opts: RunOptions): Promise<number> {
+  const log = pino({ base: { service: 'tenantwatch' }, level: io.env.LOG_LEVEL ?? 'info' }, io.stdout);
   const lockMs = io.env.TENANTWATCH_JOB_LOCK_MS ? Number(io.env.TENANTWATCH_JOB_LOCK_MS) : undefined;
   const metrics = createMetrics();
-  const service = values.worker || both ? await startService(config, log, { concurrency, lockDurationMs: lockMs && lockMs > 0 ? lockMs : undefined, metrics }) : undefined;
+  const service = opts.worker ? await startService(config, log, { concurrency: opts.concurrency, lockDurationMs: lockMs && lockMs > 0 ? lockMs : undefined, metrics }) : undefined;
   let api: RunningApi | undefined;
   try {
-    if (values.api || both) api = await serveApi(config, log, metrics, { logger: false });
+    if (opts.api) api = await serveApi(config, log, metrics, { logger: false });
   } catch (err) {
     await service?.close();
     throw err;
   }
+  opts.onReady?.(api);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'signal received');
