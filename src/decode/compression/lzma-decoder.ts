@@ -9,6 +9,7 @@ import { undecodable } from '../decode-error.js';
  */
 
 const corrupt = () => undecodable('corrupt xz stream');
+const EMPTY = new Uint8Array(0);
 
 const TOP = 1 << 24;
 const BIT_MODEL_TOTAL = 1 << 11;
@@ -54,6 +55,7 @@ const PROBS = LITERAL + LITERAL_CODER_SIZE * LITERAL_CODERS_MAX;
 export class LzmaDecoder {
   private readonly probs = new Uint16Array(PROBS);
   private lc = 0;
+  private lp = 0;
   private literalPosMask = 0;
   private posMask = 0;
   private state = 0;
@@ -62,7 +64,7 @@ export class LzmaDecoder {
   private rep2 = 0;
   private rep3 = 0;
   // The range coder of the chunk being decoded (LZMA2 starts a new one per chunk).
-  private input: Uint8Array = new Uint8Array(0);
+  private input: Uint8Array = EMPTY;
   private inPos = 0;
   private inEnd = 0;
   private range = 0;
@@ -76,13 +78,17 @@ export class LzmaDecoder {
     const pb = Math.floor(byte / 45);
     if (lc + lp > 4) throw corrupt();
     this.lc = lc;
+    this.lp = lp;
     this.literalPosMask = (1 << lp) - 1;
     this.posMask = (1 << pb) - 1;
   }
 
   /** Resets probabilities, state and distances (an LZMA2 state reset). */
   reset(): void {
-    this.probs.fill(PROB_INIT);
+    // Only the literal coders the current lc + lp use: a cached value is a few hundred bytes, and
+    // initialising all sixteen coders cost more than decoding it.
+    const literalCoders = 1 << (this.lc + this.lp);
+    this.probs.fill(PROB_INIT, 0, LITERAL + LITERAL_CODER_SIZE * literalCoders);
     this.state = 0;
     this.rep0 = this.rep1 = this.rep2 = this.rep3 = 0;
   }
@@ -97,7 +103,7 @@ export class LzmaDecoder {
   private bit(index: number): number {
     if (this.range < TOP) this.normalize();
     const probs = this.probs;
-    const prob = probs[index] ?? 0;
+    const prob = probs[index]!;
     const bound = (this.range >>> 11) * prob;
     if (this.code < bound) {
       this.range = bound;
@@ -168,6 +174,15 @@ export class LzmaDecoder {
    * reach back no further than `dictStart`, where the dictionary was last reset.
    */
   decodeChunk(input: Uint8Array, start: number, end: number, out: Uint8Array, pos: number, outEnd: number, dictStart: number): void {
+    try {
+      this.decodeSymbols(input, start, end, out, pos, outEnd, dictStart);
+    } finally {
+      // The decoder outlives the call (lzma2.ts reuses it): keep no hold on the payload.
+      this.input = EMPTY;
+    }
+  }
+
+  private decodeSymbols(input: Uint8Array, start: number, end: number, out: Uint8Array, pos: number, outEnd: number, dictStart: number): void {
     if (end - start < 5 || input[start] !== 0) throw corrupt();
     this.input = input;
     this.inEnd = end;

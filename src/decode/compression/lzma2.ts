@@ -4,6 +4,7 @@ import { LzmaDecoder } from './lzma-decoder.js';
 
 const truncated = () => undecodable('truncated xz stream');
 const corrupt = () => undecodable('corrupt xz stream');
+const sharedDecoder = new LzmaDecoder();
 
 /**
  * Decodes LZMA2 data (the only filter Python's lzma.compress and xz write by default) starting at
@@ -16,7 +17,10 @@ const corrupt = () => undecodable('corrupt xz stream');
  * claimed from `output` — and a bomb refused as `oversized` — before a byte of it is decoded.
  */
 export function decodeLzma2(input: Uint8Array, at: number, output: BoundedOutput): number {
-  const lzma = new LzmaDecoder();
+  // One decoder reused by every call: decoding is synchronous and never re-entered, and its 28 KB
+  // of probabilities cost more to allocate than a small cached value costs to decode. A stream
+  // must set properties and reset state before its first LZMA chunk, so nothing carries over.
+  const lzma = sharedDecoder;
   let needDictionaryReset = true;
   let needProperties = true;
   let dictStart = output.length;

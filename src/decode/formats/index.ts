@@ -30,9 +30,11 @@ export const FORMATS: readonly FormatDecoder[] = Object.freeze([
   textFormat,
 ]);
 
-/** The format registered under `name`, if any. */
+const BY_NAME: ReadonlyMap<string, FormatDecoder> = new Map(FORMATS.map((format) => [format.name, format]));
+
+/** The format registered under `name`, if any (a map: this runs once per decoded value). */
 export function findFormat(name: string): FormatDecoder | undefined {
-  return FORMATS.find((format) => format.name === name);
+  return BY_NAME.get(name);
 }
 
 export type { DecodeContext, EmbeddedValue, FormatDecoder } from './format-decoder.js';
