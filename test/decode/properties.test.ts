@@ -2,6 +2,7 @@ import { encode } from '@msgpack/msgpack';
 import fc from 'fast-check';
 import { JAVA_DETAIL } from './formats/java-stream-builder.js';
 import { RAILS_DETAIL } from './formats/rails-helpers.js';
+import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decompressLz4Frame } from '../../src/decode/compression/lz4-frame.js';
@@ -92,6 +93,31 @@ const hostileBytes = fc.oneof(
 
 /** JSON values as JSON.parse returns them (no -0, which JSON cannot carry). */
 const jsonValue = fc.jsonValue({ maxDepth: 8 }).map((value) => JSON.parse(JSON.stringify(value)) as unknown);
+
+/** Every reason written in src/decode as a literal (numbers stand in for limits), with its file. */
+function reasonsInSource(): { file: string; reason: string }[] {
+  const root = new URL('../../src/decode/', import.meta.url);
+  const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+  const call = /\b(?:undecodable|javaError|pickleError|railsError|fail)\(\s*(['`])((?:(?!\1).)*)\1/g;
+  const found: { file: string; reason: string }[] = [];
+  for (const file of files) {
+    for (const [, , text] of readFileSync(new URL(file, root), 'utf8').matchAll(call)) {
+      const reason = text!.replace(/\$\{[^}]*\b(?:max\w*|MAX_\w+|\w*Nesting|\w*Depth)\b[^}]*\}/g, '7');
+      // Other interpolations name a fixed word of the decoder itself (a codec, a known class).
+      if (!reason.includes('${')) found.push({ file, reason });
+    }
+  }
+  return found;
+}
+
+describe('fixed reasons', () => {
+  it('lists every reason written in the decoders, so the property below covers each format', () => {
+    const reasons = reasonsInSource();
+    expect(reasons.length).toBeGreaterThan(100);
+    const unlisted = reasons.filter(({ reason }) => !KNOWN_DETAIL.test(reason));
+    expect(unlisted).toEqual([]);
+  });
+});
 
 describe('properties', () => {
   it('never throws, and reports only fixed details, for any bytes under any format and compression', () => {

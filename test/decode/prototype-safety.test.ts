@@ -63,3 +63,13 @@ describe('prototype safety', () => {
     expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
   });
 });
+
+describe('prototype safety after decompression', () => {
+  it('keeps a "__proto__" key of an S2-compressed go-redis/cache value as an own property', () => {
+    const body = [0x82, ...str('__proto__'), 0x81, ...str('tenant_id'), ...str('globex'), ...str('tenant_id'), ...str('acme')];
+    // The S2 block: the decoded length, then one literal element holding the whole body.
+    const stored = Uint8Array.from([body.length, (body.length - 1) << 2, ...body, 0x01]);
+    const value = decoded(stored);
+    expectOwnProtoKey(value, { tenant_id: 'globex' }, 'acme');
+  });
+});

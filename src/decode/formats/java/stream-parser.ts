@@ -3,7 +3,7 @@ import type { ClassDesc, KnownClass } from './class-desc.js';
 import * as C from './constants.js';
 import { CustomData } from './custom-data.js';
 import { DescriptorReader, PENDING } from './desc-reader.js';
-import { javaError, safeClassName } from './errors.js';
+import { javaError } from './errors.js';
 
 export { MAX_CLASS_CHAIN, MAX_HANDLES } from './desc-reader.js';
 
@@ -109,7 +109,7 @@ export class JavaStreamParser extends DescriptorReader {
       const flags = level.flags;
       const reader = level === desc.knownLevel ? known : undefined;
       if (flags & C.SC_EXTERNALIZABLE) {
-        if (reader?.externalizable !== true) throw javaError(`externalizable class ${safeClassName(level.name)} is not supported`);
+        if (reader?.externalizable !== true) throw javaError('an externalizable class is not supported');
         // Without SC_BLOCK_DATA (protocol 1) only the class itself knows where its data ends.
         if (!(flags & C.SC_BLOCK_DATA)) throw javaError('externalizable data without block framing');
         custom.open();
@@ -127,10 +127,10 @@ export class JavaStreamParser extends DescriptorReader {
     }
     custom.active = outer;
     this.depth -= 1;
-    if (value === PENDING) throw javaError(`class ${safeClassName(desc.name)} has no serialized data`);
+    if (value === PENDING) throw javaError('a class has no serialized data');
     // An object whose whole state sits in custom data would read as {} — a "negative" value.
     if (known === undefined && skipped && isEmptyRecord(target as object)) {
-      throw javaError(`class ${safeClassName(desc.name)} keeps its state in custom writeObject data`);
+      throw javaError('a class keeps its state in custom writeObject data');
     }
     this.handles[handle] = value;
     return value;
