@@ -69,6 +69,26 @@ const alerts = z.strictObject({
   webhook: z.strictObject({ url: httpUrl.optional(), secret: z.string().min(1).optional() }).optional(),
 });
 
+// lint-keys (SPEC §4a). Languages as src/lint names them; `javascript` rows also cover TypeScript.
+const lintLanguage = z.enum(['python', 'javascript', 'typescript', 'ruby', 'php', 'java', 'go', 'csharp']);
+const lintCallSite = z.strictObject({
+  language: lintLanguage,
+  framework: z.string().min(1).default('custom'),
+  receivers: z.array(z.string().min(1)).default([]),
+  types: z.array(z.string().min(1)).optional(),
+  methods: z.array(z.string().min(1)).min(1),
+  key: count(0).optional(),
+  keyName: z.string().min(1).optional(),
+  form: z.enum(['single', 'multi']).optional(),
+  block: flag.optional(),
+  imports: z.array(z.string().min(1)).optional(),
+});
+const lint = z.strictObject({
+  tenantExpressions: z.array(z.string().min(1)).default([]),
+  callSites: z.array(lintCallSite).default([]),
+  prefixes: z.record(z.string().min(1), z.string()).default({}),
+});
+
 export const configSchema = z.object({
   cache: z.strictObject({
     url: redisUrl.optional(),
@@ -124,8 +144,12 @@ export const configSchema = z.object({
       tokens: z.array(z.union([z.string(), z.strictObject({ name: z.string().min(1), token: z.string() })])).default([]),
     })
     .optional(),
-  lint: z.record(z.string(), z.unknown()).optional(),
+  lint: lint.optional(),
 });
 
 export type RawConfig = z.output<typeof configSchema>;
 export type RawPattern = z.output<typeof pattern>;
+export type RawLint = z.output<typeof lint>;
+
+/** What `lint-keys` reads: the registry and the lint settings, nothing that needs a connection. */
+export const lintKeysSchema = configSchema.pick({ unregistered: true, patterns: true, lint: true });

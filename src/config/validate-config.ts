@@ -3,7 +3,7 @@ import { FORMATS, findFormat } from '../decode/formats/index.js';
 import { compileJsonPath } from '../markers/json-path.js';
 import { parseKeyPattern } from '../registry/compile-patterns.js';
 import type { PatternConfig, Severity, SeverityOrIgnore } from '../types.js';
-import type { RawConfig } from './config-schema.js';
+import type { RawConfig, RawLint } from './config-schema.js';
 
 /** The validated, frozen configuration every module receives. */
 export interface TenantwatchConfig {
@@ -19,7 +19,7 @@ export interface TenantwatchConfig {
   alerts: AlertsConfig;
   /** The HTTP API; tokens too short to be secrets are refused at validation. */
   api?: { host: string; port: number; tokens: { name: string; token: string }[] };
-  lint?: Record<string, unknown>;
+  lint?: RawLint;
 }
 
 /** SPEC §6 delivery settings; a channel is present only when its required value is set. */
@@ -90,6 +90,7 @@ export function validateConfig(raw: RawConfig): TenantwatchConfig {
   });
   if (raw.tenants && !raw.source) problems.push('tenants: needs source.url');
   const api = raw.api && { host: raw.api.host, port: raw.api.port, tokens: apiTokens(raw.api.tokens, problems) };
+  const lint = raw.lint && validateLint(raw.lint, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     cache: raw.cache,
@@ -110,7 +111,7 @@ export function validateConfig(raw: RawConfig): TenantwatchConfig {
     patterns: Object.freeze(patterns),
     alerts: alertsConfig(raw.alerts),
     api,
-    lint: raw.lint,
+    lint,
   });
 }
 
@@ -148,4 +149,21 @@ function apiTokens(tokens: (string | { name: string; token: string })[], problem
     names.add(t.name);
   }
   return named;
+}
+
+/** The lint section's cross-field rules: regular expressions compile, call sites name a receiver. */
+export function validateLint(lint: RawLint, problems: string[]): RawLint {
+  lint.tenantExpressions.forEach((entry, i) => {
+    const m = /^\/(.+)\/([a-z]*)$/s.exec(entry);
+    if (!m) return;
+    try {
+      new RegExp(m[1] ?? '', m[2]);
+    } catch (err) {
+      problems.push(`lint.tenantExpressions[${i}]: ${(err as Error).message}`);
+    }
+  });
+  lint.callSites.forEach((site, i) => {
+    if (site.receivers.length === 0 && (site.types ?? []).length === 0) problems.push(`lint.callSites[${i}]: needs receivers or types`);
+  });
+  return lint;
 }
