@@ -1,5 +1,5 @@
 /**
- * `npm run bench:watch [-- --only realtime,polling,scale,memory] [-- --port 6391]`: the
+ * `npm run bench:watch [-- --only realtime,polling,scale,memory] [-- --port 7461]`: the
  * watchdog targets of issue 3, measured against `tenantwatch start --worker` processes spawned
  * as an operator runs them, each phase with a private cache Redis (port) and queue Redis
  * (port + 1), the state schema tw_watch_bench_state and the source schema tw_watch_bench_src of
@@ -30,7 +30,7 @@ const say = (s: string) => void process.stderr.write(s + '\n');
 
 async function main(): Promise<void> {
   const only = new Set(arg('only', 'realtime,polling,scale,memory').split(','));
-  const base = { databaseUrl: DATABASE_URL, port: num('port', 6391) };
+  const base = { databaseUrl: DATABASE_URL, port: num('port', 7461) };
   const out: string[] = [header()];
 
   if (only.has('realtime')) {

@@ -63,8 +63,11 @@ export async function withPhase<T>(opts: PhaseOptions, fn: (p: Phase) => Promise
     started.push(cache);
     const queue = await startRedisServer(opts.port + 1);
     started.push(queue);
-    cacheRedis = new Redis(cache.url);
-    queueRedis = new Redis(queue.url);
+    cacheRedis = new Redis(cache.url, { maxRetriesPerRequest: 2 });
+    queueRedis = new Redis(queue.url, { maxRetriesPerRequest: 2 });
+    // A failed command reports the problem; the connection's own error events would only repeat it.
+    cacheRedis.on('error', () => undefined);
+    queueRedis.on('error', () => undefined);
     const q = queueRedis;
     const sq = (sweepQueue = new Queue(QUEUE_NAMES.sweep, { connection: { url: queue.url }, prefix: QUEUE_PREFIX }));
     checkQueue = new Queue(QUEUE_NAMES.check, { connection: { url: queue.url }, prefix: QUEUE_PREFIX });
