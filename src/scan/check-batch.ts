@@ -100,7 +100,9 @@ export async function checkBatch(ctx: CheckContext, shard: CacheShard, keys: rea
     drafts.forEach((_, i) => unchecked.add(i));
     unknown = new Set();
   }
-  drafts.forEach(({ draft }, i) => (unchecked.has(i) ? out.uncheckedKeys : out.checkedKeys).push(draft.key));
+  // An oversized, undecodable or wrong-type value was not checked: it must not count as repaired
+  // (SPEC §3: a decode error never counts as clean), so the key's earlier findings stay open.
+  drafts.forEach(({ draft }, i) => (unchecked.has(i) || draft.payload.state !== 'decoded' ? out.uncheckedKeys : out.checkedKeys).push(draft.key));
   const flagged: { finding: Finding; read: ReadValue; buf: Buffer }[] = [];
   drafts.forEach(({ draft, read, buf }, i) => {
     for (const finding of judgeEntry(draft, ownership[i]!, unknown)) flagged.push({ finding, read, buf });

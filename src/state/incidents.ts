@@ -16,6 +16,9 @@ export async function attachToIncidents(client: pg.PoolClient, fingerprints: rea
   );
   const opened: string[] = [];
   for (const g of waiting.rows) {
+    // Serialises with resolveSettledIncidents on this (kind, pattern): an incident cannot be
+    // resolved while a finding is joining it (the join would land in a resolved incident).
+    await lockGroup(client, g.kind, g.pattern);
     // The partial unique index makes a concurrent opener wait, then find the winner's row.
     const ins = await client.query<{ id: string }>(
       `insert into incidents (kind, pattern, severity) values ($1, $2, $3)
@@ -45,6 +48,13 @@ export async function attachToIncidents(client: pg.PoolClient, fingerprints: rea
  */
 export async function resolveSettledIncidents(client: pg.PoolClient, ids?: readonly string[]): Promise<string[]> {
   if (ids && ids.length === 0) return [];
+  const candidates = await client.query<{ kind: string; pattern: string }>(
+    `select distinct kind, pattern from incidents where status = 'open' and ($1::bigint[] is null or id = any($1::bigint[])) order by 1, 2`,
+    [ids ?? null],
+  );
+  if (candidates.rows.length === 0) return [];
+  for (const g of candidates.rows) await lockGroup(client, g.kind, g.pattern);
+  // A new statement after the locks: it sees findings that joined and committed meanwhile.
   const res = await client.query<{ id: string }>(
     `update incidents i set status = 'resolved', resolved_at = now()
       where i.status = 'open' and ($1::bigint[] is null or i.id = any($1::bigint[]))
@@ -57,6 +67,11 @@ export async function resolveSettledIncidents(client: pg.PoolClient, ids?: reado
     await client.query(`insert into incident_events (incident_id, event) select unnest($1::bigint[]), 'resolved'`, [resolved]);
   }
   return resolved;
+}
+
+/** Transaction-scoped lock on one (kind, pattern) incident group. Taken in sorted order. */
+async function lockGroup(client: pg.PoolClient, kind: string, pattern: string): Promise<void> {
+  await client.query('select pg_advisory_xact_lock(hashtext($1))', [`tenantwatch:incident:${kind}|${pattern}`]);
 }
 
 /** One (data owner → exposed tenant) pair of an incident's blast radius. */

@@ -47,28 +47,31 @@ export interface RecordResult {
  * Record one batch in a single transaction: upsert its findings by fingerprint, resolve the
  * open findings of its keys that no longer reproduce, attach confirmed findings to incidents,
  * resolve incidents left with nothing open, and count keys for the correctness figures.
- * Idempotent under retry except for the per-minute counters (at-least-once delivery).
+ * Idempotent under retry: a sweep batch counts once (its first completion).
  */
 export async function recordBatch(pool: pg.Pool, rec: BatchRecord): Promise<RecordResult> {
   return withTransaction(pool, async (client) => {
-    const rows = rec.findings.map((f) => toRow(f, rec.sweepId));
+    // A retried sweep batch (at-least-once delivery) must not count its keys or grouped kinds twice.
+    const first = await firstCompletion(client, rec);
+    const rows = rec.findings.filter((f) => first || f.key !== undefined).map((f) => toRow(f, rec.sweepId));
     const upserted = rows.length > 0 ? await upsertFindings(client, rows) : [];
-    if (rec.confirming) {
+    const fps = rows.map((r) => r.fingerprint);
+    if (rec.confirming && fps.includes(rec.confirming.fingerprint)) {
+      // Confirmed only when the re-check reproduced it on the same bytes; a re-check that could
+      // not check the key confirms nothing.
       await client.query(
         `update findings set confirmed = true
           where fingerprint = $1 and status <> 'resolved' and payload_sha256 is not distinct from $2`,
         [rec.confirming.fingerprint, rec.confirming.payloadSha256 ?? null],
       );
     }
-    const fps = rows.map((r) => r.fingerprint);
     const resolved = await resolveRepaired(client, rec.checkedKeys, fps);
     if (rec.uncheckedKeys.length > 0) {
       await client.query(`update findings set last_swept = now() where status <> 'resolved' and key = any($1)`, [rec.uncheckedKeys]);
     }
     const opened = await attachToIncidents(client, fps, severitiesFrom(rec.minSeverity));
     const settled = await resolveSettledIncidents(client, resolved.incidents);
-    // A retried batch (at-least-once delivery) must not count its keys twice.
-    if ((await firstCompletion(client, rec)) && rec.countKeys !== false) await countPatterns(client, rec);
+    if (first && rec.countKeys !== false) await countPatterns(client, rec);
     const toConfirm = upserted
       .filter((u) => u.severity === 'critical' && !u.confirmed && u.status !== 'resolved' && u.key !== null)
       .map((u) => ({ id: u.id, fingerprint: u.fingerprint, key: u.key!, payloadSha256: u.payload_sha256 ?? undefined }));
@@ -99,7 +102,7 @@ interface Row {
   ttl_seconds: number | null;
   detail: string;
   last_sweep_id: number | null;
-  // Only critical findings wait for confirmation (SPEC §6).
+  // Only critical per-key findings wait for confirmation (SPEC §6): a grouped kind has no payload to re-read.
   confirmed: boolean;
 }
 
@@ -122,7 +125,7 @@ function toRow(f: Finding, sweepId: number | undefined): Row {
     ttl_seconds: f.ttlSeconds ?? null,
     detail: f.detail,
     last_sweep_id: sweepId ?? null,
-    confirmed: f.severity !== 'critical',
+    confirmed: f.severity !== 'critical' || f.key === undefined,
   };
 }
 

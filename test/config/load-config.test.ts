@@ -92,8 +92,14 @@ patterns:
 describe('env interpolation', () => {
   it('accepts the SPEC form tokens: [${TOKEN}] and drops an unset one', () => {
     const text = 'cache: { url: "redis://x" }\napi: { tokens: [${TOKEN}], port: ${PORT:-8080} }\n';
-    expect(parseConfigText(text, { TOKEN: 's3cret' }).api).toEqual({ tokens: ['s3cret'], port: '8080' });
-    expect(parseConfigText(text, {}).api).toEqual({ tokens: [], port: '8080' });
+    expect(parseConfigText(text, { TOKEN: 's3cret-token' }).api).toEqual({ host: '0.0.0.0', tokens: [{ name: 'token-1', token: 's3cret-token' }], port: 8080 });
+    expect(parseConfigText(text, {}).api).toEqual({ host: '0.0.0.0', tokens: [], port: 8080 });
+  });
+
+  it('names tokens for the audit trail and refuses ones too short to be secrets', () => {
+    const c = parseConfigText('cache: { url: "redis://x" }\napi: { tokens: [abcdefgh12, { name: ci, token: ijklmnop34 }] }\n', {});
+    expect(c.api?.tokens).toEqual([{ name: 'token-1', token: 'abcdefgh12' }, { name: 'ci', token: 'ijklmnop34' }]);
+    expect(() => parseConfigText('cache: { url: "redis://x" }\napi: { tokens: [short] }\n', {})).toThrow(/api.tokens\[0\]: too short to be a secret/);
   });
 
   it('never lets a variable value change the YAML structure', () => {

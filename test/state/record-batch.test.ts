@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { blastRadius } from '../../src/state/incidents.js';
-import { migrate } from '../../src/state/migrate.js';
+import { readdirSync } from 'node:fs';
+import { migrate, migrationsDir } from '../../src/state/migrate.js';
 import { recordBatch, type BatchRecord } from '../../src/state/record-batch.js';
 import { claimSweep, finishSweep } from '../../src/state/sweeps.js';
 import type { Finding } from '../../src/types.js';
@@ -179,10 +180,11 @@ describe('migrate', () => {
     const schema = `tw_state_race_${process.pid}`;
     const pools = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: testDatabaseUrl(), max: 1 }));
     try {
+      const files = readdirSync(migrationsDir()).filter((f) => f.endsWith('.sql')).sort();
       const results = await Promise.all(pools.map((p) => migrate(p, schema)));
-      expect(results.flat()).toEqual(['001-state.sql']);
-      const rows = await pools[0]!.query(`select version from ${schema}.schema_migrations`);
-      expect(rows.rows).toEqual([{ version: '001-state.sql' }]);
+      expect(results.flat().sort()).toEqual(files);
+      const rows = await pools[0]!.query<{ version: string }>(`select version from ${schema}.schema_migrations order by version`);
+      expect(rows.rows.map((r) => r.version)).toEqual(files);
     } finally {
       await pools[0]!.query(`drop schema if exists ${schema} cascade`);
       await Promise.all(pools.map((p) => p.end()));
