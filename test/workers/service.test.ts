@@ -114,11 +114,12 @@ describe('the watchdog service', () => {
 
   it('samples random keys between sweeps and records what they show', async () => {
     await fresh();
-    const s = await start({ sample: 60 });
+    const s = await start({ sample: 600 });
     await waitFor('the first sweep of an empty cache', async () => (await doneSweeps()).length > 0);
     for (let i = 0; i < 4; i++) await db.redis.set(`project:acme:${3000 + i}`, JSON.stringify({ id: 3000 + i, tenant_id: 'acme' }));
     await db.redis.set('project:globex:1043', JSON.stringify({ id: 1043, tenant_id: 'acme' }));
-    // 60 draws from 5 keys miss the poisoned one with probability (4/5)^60 ≈ 1.5e-6.
+    // The queue's own keys share this db (RANDOMKEY may draw them; checks skip them): with ~20
+    // keys in all, 600 draws miss the poisoned one with probability (19/20)^600 ≈ 4e-14.
     const result = await processSampleJob(s.deps);
     expect(result).toMatchObject({ state: 'done' });
     expect((await finding('project:globex:1043', 'cross_tenant_payload'))?.status).toBe('open');
