@@ -25,6 +25,8 @@ export interface AlertWorld {
   /** Config with these `alerts:` lines (YAML, indented by two). */
   config(alertsYaml: string): TenantwatchConfig;
   start(config: TenantwatchConfig, options?: AlertingOptions): Promise<Alerting>;
+  /** Between tests: stop alerting, settle every incident, silence and notification quietly. */
+  reset(): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -54,6 +56,15 @@ export async function useAlertWorld(): Promise<AlertWorld> {
       });
       running.push(a);
       return a;
+    },
+    async reset() {
+      await Promise.all(running.splice(0).map((a) => a.close()));
+      await state.pool.query(`
+        update findings set status = 'resolved', resolved_at = now() where status <> 'resolved';
+        update incidents set status = 'resolved', resolved_at = now() where status = 'open';
+        update incident_events set delivered_at = now() where delivered_at is null;
+        update silences set expired_at = coalesce(expired_at, now()), expiry_noticed_at = now() where expiry_noticed_at is null;
+        update notifications set status = 'failed', enqueued_at = coalesce(enqueued_at, now()) where status = 'pending';`);
     },
     async cleanup() {
       await Promise.all(running.map((a) => a.close()));

@@ -66,6 +66,7 @@ describe('PagerDuty Events API v2', () => {
     const resolve = await waitFor('the resolve', () => events()[1]);
     expect(resolve).toEqual({ routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: id });
     expect(events()).toHaveLength(2);
+    await waitFor('both recorded as sent', async () => (await notificationRows(world, id)).every((n) => n.status === 'sent'));
     expect((await notificationRows(world, id)).map((n) => [n.kind, n.status])).toEqual([['trigger', 'sent'], ['resolve', 'sent']]);
   });
 

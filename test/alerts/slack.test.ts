@@ -42,6 +42,7 @@ describe('Slack incoming webhook', () => {
     const resolve = await waitFor('the follow-up', () => messages()[1]);
     expect((resolve.blocks[0] as { text: { text: string } }).text.text).toBe('✅ Resolved: Cached payload names another tenant (project)');
     expect(allText(resolve)).toContain(`Incident *${id}* resolved after`);
+    await waitFor('both recorded as sent', async () => (await notificationRows(world, id)).every((n) => n.status === 'sent'));
     expect((await notificationRows(world, id)).map((n) => `${n.kind}:${n.status}`)).toEqual(['trigger:sent', 'resolve:sent']);
   });
 
