@@ -1,4 +1,5 @@
-import { encode } from '@msgpack/msgpack';
+import { Decoder, encode } from '@msgpack/msgpack';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeValue } from '../../../src/decode/decode-value.js';
 import { msgpackFormat } from '../../../src/decode/formats/msgpack.js';
@@ -73,5 +74,56 @@ describe('format: msgpack', () => {
     const nested = (depth: number) => Uint8Array.from([...new Array<number>(depth - 1).fill(0x91), 0x80]);
     expect(decodeValue(nested(8), options({ maxDepth: 8 })).ok).toBe(true);
     expect(decodeValue(nested(9), options({ maxDepth: 8 }))).toMatchObject({ ok: false, detail: 'msgpack nesting deeper than 8' });
+  });
+});
+
+describe('format: msgpack, against @msgpack/msgpack', () => {
+  // The reader replaced @msgpack/msgpack's Decoder for speed; it must read what that one read.
+  const reference = new Decoder({ useBigInt64: true });
+  const narrow = (value: unknown): unknown => {
+    if (typeof value === 'bigint') return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+    if (Array.isArray(value)) return value.map(narrow);
+    if (value instanceof Uint8Array || value instanceof Date || value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, narrow(v)]));
+  };
+  const leaf = fc.oneof(
+    fc.integer(),
+    fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n }),
+    fc.double({ noNaN: true }),
+    fc.string({ unit: 'grapheme', maxLength: 40 }),
+    fc.string({ maxLength: 300 }),
+    fc.uint8Array({ maxLength: 40 }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.date({ noInvalidDate: true }),
+  );
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 5 }), fc.dictionary(fc.string({ maxLength: 12 }), tie('node'), { maxKeys: 5 })),
+  })).node;
+
+  it('decodes any encoded value exactly as @msgpack/msgpack does', () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        const bytes = encode(v, { useBigInt64: true });
+        expect(decodeValue(bytes, options({ format: 'msgpack' }))).toEqual({ ok: true, value: narrow(reference.decode(bytes)), format: 'msgpack' });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('fails exactly where @msgpack/msgpack fails, on any bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        let expected: boolean;
+        try {
+          reference.decode(bytes);
+          expected = true;
+        } catch {
+          expected = false;
+        }
+        expect(decodeValue(bytes, options({ format: 'msgpack', maxDepth: 1000 })).ok).toBe(expected);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

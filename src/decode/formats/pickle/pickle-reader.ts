@@ -1,5 +1,5 @@
 import { undecodable, type DecodeError } from '../../decode-error.js';
-import { cachedAscii, MAX_CACHED_LENGTH } from './ascii-cache.js';
+import { cachedAscii, MAX_CACHED_LENGTH } from '../../ascii-cache.js';
 
 /**
  * A failure of a payload recognised as pickle. Conclusive: once the protocol header matched, no
