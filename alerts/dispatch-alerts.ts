@@ -14,6 +14,8 @@ export interface DispatchContext {
   config: AlertsConfig;
   queues: Partial<Record<Channel, Queue<DeliveryJob>>>;
   log: Logger;
+  /** A job not found this long after it was queued is queued again (default 60 s). */
+  requeueAfterMs?: number;
   /** Delivery job options (attempts, backoff, retention). */
   jobOptions: { attempts: number; backoff: { type: string }; removeOnComplete: { age: number }; removeOnFail: { age: number } };
 }
@@ -31,7 +33,10 @@ export interface DispatchResult {
 
 /** Channels that carry a silence's expiry notice: PagerDuty has no info-only event, so not it. */
 const NOTICE_CHANNELS: readonly Channel[] = ['slack', 'webhook'];
-/** A job not found this long after it was queued is queued again (a queue Redis lost it). */
+/**
+ * A notification still unsent this long after it was queued has its job looked for: a queue Redis
+ * restarted without persistence loses jobs, and the notification is then queued again.
+ */
 const REQUEUE_AFTER_MS = 60_000;
 
 /** The channels `alerts` configures. */
@@ -182,7 +187,7 @@ async function announceExpiredSilences(client: pg.PoolClient, channels: Channel[
  */
 async function enqueuePending(ctx: DispatchContext): Promise<number> {
   const fresh = await unqueuedNotifications(ctx.pool, 500);
-  const stale = await staleNotifications(ctx.pool, REQUEUE_AFTER_MS, 100);
+  const stale = await staleNotifications(ctx.pool, ctx.requeueAfterMs ?? REQUEUE_AFTER_MS, 100);
   const queued: string[] = [];
   for (const n of [...fresh, ...stale]) {
     const queue = ctx.queues[n.channel];

@@ -39,6 +39,8 @@ export interface AlertingOptions {
   attempts?: number;
   /** Per-request timeout (default 10 s). */
   timeoutMs?: number;
+  /** An unsent notification's job is looked for this long after queueing, and queued again if lost (default 60 s). */
+  requeueAfterMs?: number;
 }
 
 export interface AlertingDeps {
@@ -85,6 +87,7 @@ export async function startAlerting(deps: AlertingDeps): Promise<Alerting> {
     config: config.alerts,
     queues,
     log,
+    requeueAfterMs: o.requeueAfterMs,
     jobOptions: {
       attempts: o.attempts ?? 25,
       backoff: { type: 'alert' },
