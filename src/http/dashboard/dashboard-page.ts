@@ -108,7 +108,7 @@ const BODY = `
     </form>
     <div class="scroll">
       <table id="findings-table">
-        <thead><tr><th>severity</th><th>kind</th><th>status</th><th>key</th><th>pattern</th><th>tenants</th><th>detail</th><th>first / last seen</th><th>TTL when seen</th><th></th></tr></thead>
+        <thead><tr><th>severity</th><th>kind</th><th>status</th><th>key</th><th>pattern</th><th>tenants</th><th>detail</th><th>first / last seen</th><th title="TTL when last seen">TTL</th><th></th></tr></thead>
         <tbody id="findings-body"></tbody>
       </table>
     </div>

@@ -97,6 +97,8 @@ export const DASHBOARD_SCRIPT = String.raw`
     return duration(seconds);
   }
   const sev = (s) => el('span', { class: 'sev sev-' + s, text: s });
+  // Kind names may wrap after their underscores (a <wbr> element, not markup in a string).
+  const kindEl = (kind) => String(kind).split('_').flatMap((part, i, all) => (i < all.length - 1 ? [part + '_', el('wbr')] : [part]));
 
   let noticeTimer = null;
   function notify(message, ok) {
@@ -402,7 +404,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     tenantLine('owners', f.ownerTenants);
     return el('tr', { 'data-finding-id': f.id, 'data-status': f.status, class: 'finding' },
       el('td', {}, sev(f.severity)),
-      el('td', { class: 'kind', text: f.kind }),
+      el('td', { class: 'kind' }, kindEl(f.kind)),
       el('td', { class: 'status status-' + f.status, text: f.status }),
       el('td', { class: 'subject' }, subject),
       el('td', { class: 'pattern' }, f.pattern !== undefined ? el('code', { text: visible(f.pattern) }) : '—'),

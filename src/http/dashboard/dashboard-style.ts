@@ -55,7 +55,7 @@ form.filters { display: flex; flex-wrap: wrap; gap: .6rem; align-items: end; mar
 form.filters label { display: flex; flex-direction: column; font-size: .78rem; color: var(--muted); gap: .1rem; }
 td.actions, td.seen { white-space: nowrap; }
 .scroll { overflow-x: auto; }
-td.subject { min-width: 14rem; }
+td.subject { min-width: 12rem; }
 td.actions button + button { margin-left: .25rem; }
 ul.plain { margin: .2rem 0 0; padding-left: 1.1rem; }
 .more { margin: .6rem 0 2rem; }
