@@ -20,11 +20,6 @@ export function kindTitle(kind: string): string {
   return KIND_TITLE[kind] ?? kind;
 }
 
-/** `pattern project` or `unregistered keys` when the incident has no pattern. */
-export function patternLabel(v: IncidentView): string {
-  return v.pattern ? `pattern ${v.pattern}` : 'keys matching no pattern';
-}
-
 /** "acme → globex" */
 export function pairLabel(p: Pick<BlastPair, 'owner' | 'exposed'>): string {
   return `${truncate(p.owner, MAX_TENANT_CHARS)} → ${truncate(p.exposed, MAX_TENANT_CHARS)}`;
