@@ -23,6 +23,8 @@ const MIN_MS = 200;
 const ROUNDS = 5;
 /** The target: each format's keys/s at least this share of JSON's. */
 const TARGET_RATIO = 0.5;
+/** bench:scan run (b), 1M keys of ~400-byte JSON, at commit f45397e (BENCHMARKS.md). */
+const DEFAULT_SWEEP_KEYS_PER_SEC = 55_331;
 
 interface Measured {
   keysPerSec: number;
@@ -44,10 +46,16 @@ function optionsFor(format: string, compression = 'auto'): DecodeOptions {
   return { format: format as FormatName, compression: compression as CompressionName, base64: false, maxBytes: 1024 * 1024, maxDepth: 256 };
 }
 
+/**
+ * Decodes `values` round-robin for MIN_MS of wall time and rates them per second of this
+ * process's CPU time: the machines are shared, and CPU time is what a sweep's decode step costs
+ * whatever else the machine runs (wall-clock rates moved 2–3× between runs here).
+ */
 function measure(values: Uint8Array[], opts: DecodeOptions): Measured {
   let n = 0;
   let bytes = 0;
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   while (performance.now() - start < MIN_MS) {
     for (let i = 0; i < 1000; i++) {
       const v = values[i % values.length]!;
@@ -57,12 +65,14 @@ function measure(values: Uint8Array[], opts: DecodeOptions): Measured {
       n++;
     }
   }
-  const secs = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const secs = (cpu.user + cpu.system) / 1e6;
   return { keysPerSec: n / secs, mbPerSec: bytes / secs / 1024 / 1024 };
 }
 
-/** Best of ROUNDS alternating rounds per row. */
+/** Best of ROUNDS alternating rounds per row, after one warm-up round (JIT) that is not counted. */
 function measureRows(rows: { values: Uint8Array[]; opts: DecodeOptions }[]): Measured[] {
+  for (const row of rows) measure(row.values, row.opts);
   const best: Measured[] = rows.map(() => ({ keysPerSec: 0, mbPerSec: 0 }));
   for (let round = 0; round < ROUNDS; round++) {
     rows.forEach((row, i) => {
@@ -78,7 +88,7 @@ function sameRecord(decoded: unknown, record: Record<string, unknown>): boolean 
   return isDeepStrictEqual(JSON.parse(JSON.stringify(decoded)), record);
 }
 
-function likeForLikeRows(): string[] {
+function likeForLikeRows(sweepKeysPerSec: number): string[] {
   const spec = JSON.parse(readFileSync(join(LIKE_FOR_LIKE, 'records.json'), 'utf8')) as LikeForLike;
   const rows = spec.files.map((f) => {
     const bytes = new Uint8Array(readFileSync(join(LIKE_FOR_LIKE, f.file)));
@@ -91,14 +101,21 @@ function likeForLikeRows(): string[] {
   const measured = measureRows(rows);
   const json = measured[rows.findIndex((r) => r.format === 'json')]!;
   const out = [
-    `| format | stored bytes | keys/s | MB/s | keys/s vs JSON | target ≥ ${TARGET_RATIO} |`,
-    `|---|---|---|---|---|---|`,
+    `| format | stored bytes | keys/s | MB/s | keys/s vs JSON | target ≥ ${TARGET_RATIO} | sweep vs JSON sweep (est.) |`,
+    `|---|---|---|---|---|---|---|`,
   ];
+  // A sweep's time per key is its decode plus everything else (read, markers, ownership query).
+  // With `sweepKeysPerSec` measured for JSON by bench:scan, the rest is 1/sweep - 1/json, and a
+  // format's sweep would run at 1 / (rest + 1/format).
+  const rest = 1 / sweepKeysPerSec - 1 / json.keysPerSec;
   rows.forEach((row, i) => {
     const m = measured[i]!;
     const ratio = m.keysPerSec / json.keysPerSec;
+    const sweepRatio = 1 / sweepKeysPerSec / (rest + 1 / m.keysPerSec);
     const name = `${row.label} (\`${row.format}\`)`;
-    out.push(`| ${name} | ${row.bytes.length} | ${Math.round(m.keysPerSec)} | ${m.mbPerSec.toFixed(1)} | ${ratio.toFixed(2)} | ${ratio >= TARGET_RATIO ? 'met' : '**missed**'} |`);
+    out.push(
+      `| ${name} | ${row.bytes.length} | ${Math.round(m.keysPerSec)} | ${m.mbPerSec.toFixed(1)} | ${ratio.toFixed(2)} | ${ratio >= TARGET_RATIO ? 'met' : '**missed**'} | ${sweepRatio.toFixed(2)} |`,
+    );
   });
   return out;
 }
@@ -127,11 +144,17 @@ function frameworkFixtureRows(): string[] {
   return out;
 }
 
-export function runDecodeBench(): string[] {
+/**
+ * `sweepKeysPerSec`: a full sweep's keys/s on JSON values, from `npm run bench:scan` (run (b));
+ * the default is the figure BENCHMARKS.md records. Pass `--sweep-keys-per-sec N` to use yours.
+ */
+export function runDecodeBench(sweepKeysPerSec = DEFAULT_SWEEP_KEYS_PER_SEC): string[] {
   return [
     '### Like for like: one ~400-byte record per format',
     '',
-    ...likeForLikeRows(),
+    `(CPU-time rates; the last column estimates a sweep at ${sweepKeysPerSec} keys/s on JSON values.)`,
+    '',
+    ...likeForLikeRows(sweepKeysPerSec),
     '',
     '### Real-library fixtures per framework (mixed sizes; informative)',
     '',
@@ -139,4 +162,9 @@ export function runDecodeBench(): string[] {
   ];
 }
 
-if (process.argv[1]?.endsWith('decode-bench.js')) process.stdout.write(runDecodeBench().join('\n') + '\n');
+if (process.argv[1]?.endsWith('decode-bench.js')) {
+  const at = process.argv.indexOf('--sweep-keys-per-sec');
+  const sweep = at === -1 ? DEFAULT_SWEEP_KEYS_PER_SEC : Number(process.argv[at + 1]);
+  if (!(sweep > 0)) throw new Error('--sweep-keys-per-sec needs a positive number');
+  process.stdout.write(runDecodeBench(sweep).join('\n') + '\n');
+}

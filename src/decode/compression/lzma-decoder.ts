@@ -116,6 +116,43 @@ export class LzmaDecoder {
     return 1;
   }
 
+  /**
+   * The eight bits of a plain literal: bit() inlined with the coder in locals, since literals
+   * are most of what a small cached value holds (a fresh model codes nearly every byte as one).
+   */
+  private plainLiteral(base: number): number {
+    const probs = this.probs;
+    const input = this.input;
+    let range = this.range;
+    let code = this.code;
+    let inPos = this.inPos;
+    let symbol = 1;
+    while (symbol < 0x100) {
+      if (range < TOP) {
+        if (inPos >= this.inEnd) throw corrupt();
+        range *= 256;
+        code = code * 256 + input[inPos++]!;
+      }
+      const index = base + symbol;
+      const prob = probs[index]!;
+      const bound = (range >>> 11) * prob;
+      if (code < bound) {
+        range = bound;
+        probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+        symbol <<= 1;
+      } else {
+        range -= bound;
+        code -= bound;
+        probs[index] = prob - (prob >>> MOVE_BITS);
+        symbol = (symbol << 1) | 1;
+      }
+    }
+    this.range = range;
+    this.code = code;
+    this.inPos = inPos;
+    return symbol;
+  }
+
   private bitTree(base: number, bits: number): number {
     const limit = 1 << bits;
     let symbol = 1;
@@ -202,7 +239,7 @@ export class LzmaDecoder {
         const base = LITERAL + LITERAL_CODER_SIZE * ((((pos - dictStart) & literalPosMask) << lc) + (prev >>> (8 - lc)));
         let symbol = 1;
         if (state < LITERAL_STATES) {
-          while (symbol < 0x100) symbol = (symbol << 1) | this.bit(base + symbol);
+          symbol = this.plainLiteral(base);
         } else {
           // A "matched" literal: the byte at rep0 steers the probabilities until they differ.
           const from = pos - this.rep0 - 1;
