@@ -1,6 +1,7 @@
 import { ConfigError, TenantwatchError, UsageError, describeError } from '../errors.js';
 import { auditCommand } from './commands/audit.js';
 import { demoCommand } from './commands/demo.js';
+import { lintKeysCommand } from './commands/lint-keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { scanCommand } from './commands/scan.js';
 import { print, type CommandIO } from './io.js';
@@ -11,6 +12,7 @@ commands:
   scan       one full pass over the cache; findings as a table or --json
   check      the same checks for named keys
   audit      keys per pattern, unregistered key shapes, unscoped patterns
+  lint-keys  find cache writes in source code whose keys are unregistered or lack tenant scope
   demo       seed a demo app with planted leaks and scan it
   start      the always-on watchdog: sweeps, sampling, real-time checks, incidents
   migrate    create or upgrade the state schema
@@ -38,6 +40,8 @@ export async function main(argv: string[], io: CommandIO, extra: Record<string, 
         return await auditCommand(rest, io);
       case 'demo':
         return await demoCommand(rest, io);
+      case 'lint-keys':
+        return await lintKeysCommand(rest, io);
       case undefined:
       case '-h':
       case '--help':

@@ -1,0 +1,77 @@
+import type { SgNode } from '@ast-grep/napi';
+import type { CallShape, ExprShape, LanguageAdapter } from '../lint-types.js';
+import { argumentNodes, captures, escapeRegex, kindOf, literalText } from './syntax-helpers.js';
+
+const CONTENT = new Set(['interpreted_string_literal_content', 'raw_string_literal_content']);
+const ESCAPE = new Set(['escape_sequence']);
+
+function readCall(node: SgNode): CallShape | undefined {
+  const fn = node.field('function');
+  const list = node.field('arguments');
+  if (fn === null || list === null) return undefined;
+  const selector = kindOf(fn) === 'selector_expression';
+  const receiverNode = selector ? fn.field('operand') : null;
+  const method = selector ? fn.field('field')?.text() : fn.text();
+  if (method === undefined) return undefined;
+  return { node, receiver: receiverNode?.text() ?? '', receiverNode, method, args: argumentNodes(list), named: new Map(), hasBlock: false, calleeEnd: list.range().start.index };
+}
+
+function shape(node: SgNode): ExprShape {
+  switch (kindOf(node)) {
+    case 'interpreted_string_literal':
+    case 'raw_string_literal':
+      return { kind: 'literal', text: literalText(node, CONTENT, ESCAPE) };
+    case 'identifier':
+      return { kind: 'name', name: node.text() };
+    case 'parenthesized_expression': {
+      const inner = node.namedChildren()[0];
+      return inner ? shape(inner) : { kind: 'other' };
+    }
+    case 'binary_expression': {
+      const left = node.field('left');
+      const right = node.field('right');
+      return node.field('operator')?.text() === '+' && left !== null && right !== null ? { kind: 'concat', operands: [left, right] } : { kind: 'other' };
+    }
+    case 'call_expression': {
+      const call = readCall(node);
+      const [first, ...rest] = call?.args ?? [];
+      if (call === undefined || first === undefined) return { kind: 'other' };
+      if (call.receiver === 'fmt' && call.method === 'Sprintf') return { kind: 'printf', format: first, args: rest };
+      // strings.Join([]string{"project", id}, ":")
+      if (call.receiver === 'strings' && call.method === 'Join' && kindOf(first) === 'composite_literal' && rest[0]) {
+        const sep = shape(rest[0]);
+        const items = first.field('body')?.namedChildren().flatMap((e) => e.namedChildren().slice(0, 1)) ?? [];
+        if (sep.kind === 'literal') return { kind: 'join', separator: sep.text, items };
+      }
+      return { kind: 'other' };
+    }
+    default:
+      return { kind: 'other' };
+  }
+}
+
+/** Go: go-redis. */
+export const GO: LanguageAdapter = {
+  id: 'go',
+  grammar: 'go',
+  callKinds: ['call_expression'],
+  readCall,
+  shape,
+  functionKinds: ['function_declaration', 'method_declaration', 'func_literal'],
+  assignmentKinds: ['short_var_declaration', 'assignment_statement', 'var_spec'],
+  readAssignment(node) {
+    const spec = kindOf(node) === 'var_spec';
+    const names = spec ? node.fieldChildren('name') : (node.field('left')?.namedChildren() ?? []);
+    const values = (spec ? node.field('value') : node.field('right'))?.namedChildren() ?? [];
+    return names.flatMap((name, i) => {
+      const value = values[i];
+      return kindOf(name) === 'identifier' && value !== undefined ? [{ name: name.text(), value }] : [];
+    });
+  },
+  mapKeys: () => undefined,
+  declaredNames(source, type) {
+    if (!source.includes(type)) return [];
+    const t = escapeRegex(type);
+    return [...captures(source, new RegExp(`\\b([A-Za-z_]\\w*)\\s+\\*?${t}\\b`, 'g')), ...captures(source, new RegExp(`\\b([A-Za-z_]\\w*)\\s*:?=\\s*${t}\\(`, 'g'))];
+  },
+};

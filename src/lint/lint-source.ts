@@ -1,0 +1,126 @@
+import { parse, type SgNode } from '@ast-grep/napi';
+import type { Severity } from '../types.js';
+import { lookAlikesOf, type CallSite } from './call-sites/index.js';
+import { judgeTemplate } from './judge-template.js';
+import { registerGrammars } from './languages/index.js';
+import type { CallShape, LanguageAdapter, LintReason, LintResult, TemplatePart } from './lint-types.js';
+import type { LintSettings } from './lint-settings.js';
+import { CallSiteMatcher } from './match-call-site.js';
+import { TemplateResolver, renderTemplate } from './resolve-template.js';
+import { findSuppressions, type Suppressions } from './suppressions.js';
+
+/** Where a file sits: its path relative to the PATH argument, and that argument as given. */
+export interface SourceFile {
+  file: string;
+  root: string;
+  adapter: LanguageAdapter;
+}
+
+const FIXED_SEVERITY: Record<Exclude<LintReason, 'unregistered'>, Severity> = {
+  no_tenant_scope: 'critical',
+  non_tenant_expression: 'critical',
+  unresolved: 'info',
+  parse_error: 'warning',
+};
+
+/** Lints one source file's text: every cache write it finds, judged against the registry. */
+export function lintSource(source: string, where: SourceFile, settings: LintSettings): LintResult[] {
+  registerGrammars();
+  const { adapter } = where;
+  const root = parse(adapter.grammar, source).root();
+  const results: LintResult[] = [];
+  const suppressions = findSuppressions(source);
+  const report = (node: SgNode, call: string, reason: LintReason, parts?: TemplatePart[], pattern?: string): void => {
+    const severity = reason === 'unregistered' ? settings.unregistered : FIXED_SEVERITY[reason];
+    if (severity === 'ignore') return;
+    const { line, column } = node.range().start;
+    results.push(finding(where, suppressions, { line: line + 1, column: column + 1, call, reason, severity, parts, pattern }));
+  };
+
+  const error = root.find({ rule: { kind: 'ERROR' } });
+  if (error !== null) report(error, '', 'parse_error');
+
+  const resolver = new TemplateResolver(adapter, settings.tenants);
+  const matcher = new CallSiteMatcher(settings.tables[adapter.id], lookAlikesOf(adapter.id), adapter, source);
+  const judge = (node: SgNode, call: string, parts: TemplatePart[] | undefined, framework: string): void => {
+    if (parts === undefined) return report(node, call, 'unresolved');
+    const prefix = settings.prefixes[framework];
+    const full = prefix ? [{ kind: 'text' as const, text: prefix }, ...parts] : parts;
+    const verdict = judgeTemplate(full, settings.registry);
+    if (verdict.reason) report(node, call, verdict.reason, full, verdict.pattern);
+  };
+
+  for (const node of root.findAll({ rule: { any: adapter.callKinds.map((kind) => ({ kind })) } })) {
+    const call = adapter.readCall(node);
+    if (call === undefined || !matcher.hasMethod(call.method)) continue;
+    const site = matcher.match(call);
+    if (site === undefined) continue;
+    const callee = source.slice(node.range().start.index, call.calleeEnd).replace(/\s+/g, ' ').trim().slice(0, 120);
+    const receiverPrefix = adapter.receiverPrefix?.(call);
+    const keys = keyNodes(call, site, adapter);
+    if (keys === undefined) {
+      report(node, callee, 'unresolved');
+      continue;
+    }
+    for (const key of keys) {
+      const parts = resolver.resolveKey(key);
+      judge(key, callee, parts && receiverPrefix ? [{ kind: 'text', text: receiverPrefix }, ...parts] : parts, site.framework);
+    }
+  }
+  for (const write of adapter.annotationWrites?.(root) ?? []) {
+    // Annotation keys are expressions of their own language (SpEL): tenant-ness is read from the text.
+    const parts = write.parts?.map((p) => (p.kind === 'hole' ? { ...p, tenant: settings.tenants.matches(p.text) } : p));
+    judge(write.node, write.call, parts, write.framework);
+  }
+  return results;
+}
+
+/** The key expressions of a write: one, or several for mset-like calls; undefined when absent. */
+function keyNodes(call: CallShape, site: CallSite, adapter: LanguageAdapter): SgNode[] | undefined {
+  const index = site.key ?? 0;
+  if (site.form !== 'multi') {
+    const key = (site.keyName !== undefined ? call.named.get(site.keyName) : undefined) ?? call.args[index];
+    return key === undefined ? undefined : [key];
+  }
+  const first = call.args[index];
+  if (first === undefined) return undefined;
+  const mapped = adapter.mapKeys(first);
+  if (mapped !== undefined) return mapped.length > 0 ? mapped : undefined;
+  // mset(k1, v1, k2, v2): a lone argument that is no literal map cannot be read.
+  if (call.args.length - index < 2) return undefined;
+  return call.args.slice(index).filter((_, i) => i % 2 === 0);
+}
+
+interface Reported {
+  line: number;
+  column: number;
+  call: string;
+  reason: LintReason;
+  severity: Severity;
+  parts: TemplatePart[] | undefined;
+  pattern: string | undefined;
+}
+
+function finding(where: SourceFile, suppressions: Suppressions, r: Reported): LintResult {
+  const result: LintResult = {
+    file: where.file,
+    line: r.line,
+    column: r.column,
+    language: where.adapter.id,
+    call: r.call,
+    reason: r.reason,
+    severity: r.severity,
+    root: where.root,
+  };
+  if (r.parts) {
+    result.template = renderTemplate(r.parts);
+    result.parts = r.parts;
+  }
+  if (r.pattern !== undefined) result.pattern = r.pattern;
+  const because = suppressions.reasonFor(r.line);
+  if (because !== undefined) {
+    result.suppressed = true;
+    result.suppressionReason = because;
+  }
+  return result;
+}

@@ -1,0 +1,83 @@
+import type { CallSite, LookAlikes } from './call-sites/index.js';
+import type { CallShape, LanguageAdapter } from './lint-types.js';
+
+/**
+ * `self._cache`, `$this->redis`, `Cache::store('redis')`, `redisTemplate.opsForValue()` as
+ * lower-case segments without call arguments, subscripts, sigils or leading underscores:
+ * `cache`, `redis`, `cache.store`, `redistemplate.opsforvalue`.
+ */
+export function receiverSegments(receiver: string): string[] {
+  let s = receiver.replace(/\s+/g, '');
+  // Drop argument lists and subscripts from the inside out.
+  for (let previous = ''; previous !== s; ) {
+    previous = s;
+    s = s.replace(/\([^()]*\)|\[[^[\]]*\]/g, '');
+  }
+  s = s.replace(/->|::|\?\.|&\./g, '.');
+  return s
+    .split('.')
+    .map((seg) => seg.replace(/^[$@#&*]+/, '').replace(/^_+/, '').toLowerCase())
+    .filter((seg, i) => seg !== '' && !(i === 0 && (seg === 'this' || seg === 'self')));
+}
+
+function endsWith(segments: readonly string[], suffix: readonly string[]): boolean {
+  if (suffix.length === 0 || suffix.length > segments.length) return false;
+  const offset = segments.length - suffix.length;
+  return suffix.every((s, i) => segments[offset + i] === s);
+}
+
+/** One file's view of a call-site table: which receivers its declarations make clients. */
+export class CallSiteMatcher {
+  private readonly methods: ReadonlySet<string>;
+  private readonly receivers: ReadonlyArray<ReadonlyArray<readonly string[]>>;
+  private readonly typed = new Map<number, ReadonlySet<string>>();
+  private lookAlikeNames: ReadonlySet<string> | undefined;
+
+  constructor(
+    private readonly table: readonly CallSite[],
+    private readonly lookAlikes: LookAlikes,
+    private readonly adapter: LanguageAdapter,
+    private readonly source: string,
+  ) {
+    this.methods = new Set(table.flatMap((site) => site.methods));
+    this.receivers = table.map((site) => site.receivers.map((r) => receiverSegments(r)));
+  }
+
+  /** Cheap first test: is this method name in any row at all? */
+  hasMethod(method: string): boolean {
+    return this.methods.has(method);
+  }
+
+  /** The first row that makes this call a cache write, if any. */
+  match(call: CallShape): CallSite | undefined {
+    const segments = receiverSegments(call.receiver);
+    if (segments.length === 0) return undefined;
+    const last = segments[segments.length - 1] as string;
+    if (segments.length === 1 && this.isLookAlike(last)) return undefined;
+    for (let i = 0; i < this.table.length; i++) {
+      const site = this.table[i] as CallSite;
+      if (!site.methods.includes(call.method)) continue;
+      if (site.block === true && !call.hasBlock) continue;
+      if (site.imports && !site.imports.some((name) => this.source.includes(name))) continue;
+      const byName = (this.receivers[i] ?? []).some((suffix) => endsWith(segments, suffix));
+      if (byName ? this.isLookAlike(last) : !this.typedNames(i).has(last)) continue;
+      return site;
+    }
+    return undefined;
+  }
+
+  private typedNames(index: number): ReadonlySet<string> {
+    let names = this.typed.get(index);
+    if (names === undefined) {
+      const types = this.table[index]?.types ?? [];
+      names = new Set(types.flatMap((t) => this.adapter.declaredNames(this.source, t)).map((n) => n.replace(/^_+/, '').toLowerCase()));
+      this.typed.set(index, names);
+    }
+    return names;
+  }
+
+  private isLookAlike(name: string): boolean {
+    this.lookAlikeNames ??= new Set(this.lookAlikes.types.flatMap((t) => this.adapter.declaredNames(this.source, t)).map((n) => n.replace(/^_+/, '').toLowerCase()));
+    return this.lookAlikeNames.has(name);
+  }
+}
