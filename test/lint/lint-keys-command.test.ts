@@ -1,10 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import AjvDraft04 from 'ajv-draft-04';
+import formats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CommandIO } from '../../src/cli/io.js';
+
+// Both are CommonJS modules whose module.exports is the default export itself; under NodeNext
+// their types describe the `.default` property.
+const Ajv = AjvDraft04 as unknown as typeof AjvDraft04.default;
+const addFormats = formats as unknown as typeof formats.default;
 
 const CONFIG = 'test/fixtures/lint/tenantwatch.yaml';
 
