@@ -22,6 +22,7 @@ describe('PagerDuty Events API v2', () => {
   afterEach(async () => {
     await alerting?.close();
     alerting = undefined;
+    await world.reset();
     pd.requests.length = 0;
   });
   afterAll(async () => {

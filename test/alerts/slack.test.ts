@@ -21,6 +21,7 @@ describe('Slack incoming webhook', () => {
   afterEach(async () => {
     await alerting?.close();
     alerting = undefined;
+    await world.reset();
     hook.requests.length = 0;
   });
   afterAll(async () => {

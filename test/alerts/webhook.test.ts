@@ -27,6 +27,7 @@ describe('generic webhook', () => {
   afterEach(async () => {
     await alerting?.close();
     alerting = undefined;
+    await world.reset();
     hook.requests.length = 0;
   });
   afterAll(async () => {
