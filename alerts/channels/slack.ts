@@ -71,7 +71,8 @@ function incidentMessage(m: IncidentMessage): SlackMessage {
   if (v.sampleKeys.length > 0) blocks.push({ type: 'section', text: mrkdwn(keysText(v.sampleKeys)) });
   blocks.push(button(v.url, 'Open in tenantwatch'));
   blocks.push({ type: 'context', elements: [mrkdwn(`tenantwatch incident ${escapeMrkdwn(v.id)} · ${escapeMrkdwn(m.kind)} · keys and tenant ids only, never cached content`)] });
-  return { text: truncate(incidentSummary(m, SLACK_MAX_TEXT), SLACK_MAX_TEXT), blocks };
+  // The fallback text is mrkdwn too (it is what notifications show): escaped like the blocks.
+  return { text: truncate(escapeMrkdwn(incidentSummary(m, SLACK_MAX_TEXT)), SLACK_MAX_TEXT), blocks };
 }
 
 function fieldsOf(v: IncidentView): Text[] {
@@ -134,7 +135,7 @@ function silenceMessage(m: SilenceExpiredMessage): SlackMessage {
   }
   blocks.push(button(m.url, 'Open in tenantwatch'));
   const text = `Silence ${s.id} expired (${[s.kind, s.pattern, s.tenant].filter(Boolean).join(', ')})`;
-  return { text: truncate(text, SLACK_MAX_TEXT), blocks };
+  return { text: truncate(escapeMrkdwn(text), SLACK_MAX_TEXT), blocks };
 }
 
 /**

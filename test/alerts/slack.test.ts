@@ -108,11 +108,12 @@ describe('slackMessage', () => {
 
   it('keeps attacker-chosen keys and tenant ids as text (no mentions, no links)', () => {
     const m = slackMessage({ kind: 'trigger', incident: view({ sampleKeys: ['project:<!channel>:<https://evil.example|click>&`x`'], pairs: [{ ...pair(1), owner: '<@U123>' }] }) });
-    const text = allText(m);
+    const text = allText(m) + m.text;
     expect(text).not.toContain('<!channel>');
     expect(text).not.toContain('<@U123>');
     expect(text).toContain('&lt;!channel&gt;');
     expect(text).toContain('&lt;https://evil.example|click&gt;&amp;ˋxˋ');
+    expect(m.text).toContain('&lt;@U123&gt;');
     expect(escapeMrkdwn('a<b>&c')).toBe('a&lt;b&gt;&amp;c');
   });
 
