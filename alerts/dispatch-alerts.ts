@@ -196,7 +196,11 @@ async function enqueuePending(ctx: DispatchContext): Promise<number> {
       queued.push(n.id);
       continue;
     }
-    if (stale.includes(n) && !(await needsRequeue(ctx, queue, n))) continue;
+    if (stale.includes(n) && !(await needsRequeue(ctx, queue, n))) {
+      // Still in the queue (retrying, or waiting for Retry-After): look again in a while, not every tick.
+      queued.push(n.id);
+      continue;
+    }
     try {
       await queue.add(n.kind, toJob(n), { ...ctx.jobOptions, jobId: n.dedup });
       queued.push(n.id);

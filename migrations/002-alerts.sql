@@ -51,6 +51,7 @@ create table notifications (
   attempts     integer not null default 0,
   last_error   text,
   created_at   timestamptz not null default now(),
+  -- Last handed to the queue, or last found still there (a job lost from Redis is queued again).
   enqueued_at  timestamptz,
   sent_at      timestamptz,
   failed_at    timestamptz,
