@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { checkBatch } from '../src/scan/check-batch.js';
-import { routeKeys } from '../src/scan/run-scan.js';
+import type { CacheShard } from '../src/cache/connect-cache.js';
+import { keySlot } from '../src/cache/key-slot.js';
 import { recordOutcome, type ConfirmJob } from './record-outcome.js';
 import type { ServiceDeps } from './service-deps.js';
 
@@ -13,11 +14,15 @@ export type ConfirmOutcome = 'confirmed' | 'not reproduced' | 'payload changed';
  * confirmation of the new bytes.
  */
 export async function processConfirmJob(deps: ServiceDeps, job: Job<ConfirmJob>): Promise<ConfirmOutcome> {
-  const { key, fingerprint, payloadSha256, findingId } = job.data;
+  const { key, keyBytes, fingerprint, payloadSha256, findingId } = job.data;
+  const bytes = keyBytes === undefined ? Buffer.from(key, 'utf8') : Buffer.from(keyBytes, 'latin1');
   await deps.session.use(async (s) => {
-    const [[shard, keys]] = [...routeKeys(s.cache.shards, [key])] as [[(typeof s.cache.shards)[number], Buffer[]]];
-    const outcome = await checkBatch(s.ctx, shard, keys);
+    const shard = shardFor(s.cache.shards, bytes);
+    const outcome = await checkBatch(s.ctx, shard, [bytes]);
     await recordOutcome(deps, outcome, { path: 'confirm', confirming: { fingerprint, payloadSha256 } });
+    // A re-check that could not check the key (owner query failed, cache read error) proves
+    // nothing either way: try again later rather than leave the finding unconfirmed.
+    if (outcome.uncheckedKeys.length > 0) throw new Error('the confirmation re-check could not check the key; retrying');
   });
   const row = await deps.state.pool.query<{ status: string; confirmed: boolean; payload_sha256: string | null }>(
     'select status, confirmed, payload_sha256 from findings where id = $1',
@@ -28,4 +33,11 @@ export async function processConfirmJob(deps: ServiceDeps, job: Job<ConfirmJob>)
   deps.metrics.confirmations.inc({ outcome: result });
   deps.log.info({ findingId, key, outcome: result }, 'confirmation re-check');
   return result;
+}
+
+/** The shard serving a key's hash slot (the only one for a standalone cache). */
+function shardFor(shards: readonly CacheShard[], key: Buffer): CacheShard {
+  if (shards.length === 1) return shards[0]!;
+  const slot = keySlot(key);
+  return shards.find((s) => s.slots?.some(([a, b]) => slot >= a && slot <= b)) ?? shards[0]!;
 }

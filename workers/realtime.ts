@@ -31,6 +31,7 @@ const FLUSH_MS = 50;
 const MAX_PENDING = 10_000;
 
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 /**
  * Real-time checks (issue: realtime.keyspaceEvents). One process at a time is the leader
@@ -77,24 +78,29 @@ export function startRealtime(deps: ServiceDeps, requestSweep: (reason: string) 
         if (connections > 1) lost(`reconnected to ${shard.name}`);
       });
       sub.on('messageBuffer', (_channel: Buffer, key: Buffer) => onKey(shard, key));
-      void sub.connect().then(
-        () => sub.subscribe(...keyEventChannels(db)),
-        (err: unknown) => log.warn({ shard: shard.name, err: describeError(err) }, 'cannot subscribe to key events yet; retrying'),
-      );
+      // Issued at once: ioredis holds it until the connection is up (however many attempts that
+      // takes) and subscribes again after every reconnect.
+      sub.subscribe(...keyEventChannels(db)).catch((err: unknown) => log.warn({ shard: shard.name, err: describeError(err) }, 'subscribing to key events failed'));
       return sub;
     });
   };
 
+  let overflowing = false;
   const onKey = (shard: CacheShard, buf: Buffer) => {
     const k = `${shard.name}\u0000${buf.toString('latin1')}`;
     const now = Date.now();
     const cur = pending.get(k);
     if (cur) cur.last = now;
     else if (pending.size < MAX_PENDING) pending.set(k, { shard, first: now, last: now, buf });
-    else lost('too many written keys waiting for a check');
+    else if (!overflowing) {
+      // Once per burst, not per dropped event: the sweep it requests covers them all.
+      overflowing = true;
+      lost('too many written keys waiting for a check');
+    }
   };
 
   const flush = async () => {
+    if (pending.size < MAX_PENDING / 2) overflowing = false;
     if (flushing || pending.size === 0) return;
     flushing = true;
     try {
@@ -143,8 +149,23 @@ export function startRealtime(deps: ServiceDeps, requestSweep: (reason: string) 
       }
       if ((await deps.queueRedis.set(LEADER_KEY, id, 'PX', LEADER_TTL_MS, 'NX')) === 'OK') {
         leader = true;
+        // A status left by an earlier subscriber means a hand-over: events in the gap are lost.
+        const takeover = (await deps.queueRedis.exists(REALTIME_STATUS_KEY)) === 1;
         log.info('subscribing to key-event notifications');
-        await subscribe();
+        try {
+          await subscribe();
+        } catch (err) {
+          // Give the lease up so another process can try, rather than hold it without listening.
+          leader = false;
+          await unsubscribe();
+          await deps.queueRedis.eval(RELEASE, 1, LEADER_KEY, id).catch(() => undefined);
+          throw err;
+        }
+        if (closed) {
+          await unsubscribe();
+          return;
+        }
+        if (takeover) lost('took over the key-event subscription from another process');
       } else {
         setStatus({ enabled: true, reason: 'another tenantwatch process subscribes to key events' });
       }
@@ -166,7 +187,7 @@ export function startRealtime(deps: ServiceDeps, requestSweep: (reason: string) 
       while (flushing) await new Promise((r) => setTimeout(r, 20));
       pending.forEach((p) => (p.first = 0));
       await flush();
-      if (leader) await deps.queueRedis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`, 1, LEADER_KEY, id).catch(() => undefined);
+      if (leader) await deps.queueRedis.eval(RELEASE, 1, LEADER_KEY, id).catch(() => undefined);
     },
   };
 }

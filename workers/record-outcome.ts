@@ -1,6 +1,7 @@
 import type { BatchOutcome } from '../src/scan/scan-report.js';
 import { ReportBuilder } from '../src/scan/scan-report.js';
 import { recordBatch, type RecordResult } from '../src/state/record-batch.js';
+import { stateKey } from '../src/state/state-key.js';
 import { isGrouped } from '../src/findings/fingerprint.js';
 import type { Severity } from '../src/types.js';
 import { RETRIED } from './queues.js';
@@ -22,6 +23,8 @@ export interface ConfirmJob {
   findingId: string;
   fingerprint: string;
   key: string;
+  /** The key's exact bytes, latin1-encoded (its text may not round-trip: invalid UTF-8, NUL). */
+  keyBytes?: string;
   payloadSha256?: string;
 }
 
@@ -47,10 +50,11 @@ export async function recordOutcome(deps: ServiceDeps, outcome: BatchOutcome, op
     countKeys: opts.path !== 'confirm',
     minSeverity: minSeverity(deps),
   });
+  const bytesByStateKey = new Map([...outcome.keyBytes].map(([k, b]) => [stateKey(k), b]));
   for (const c of result.toConfirm) {
-    const data: ConfirmJob = { findingId: c.id, fingerprint: c.fingerprint, key: c.key, payloadSha256: c.payloadSha256 };
+    const data: ConfirmJob = { findingId: c.id, fingerprint: c.fingerprint, key: c.key, keyBytes: bytesByStateKey.get(c.key)?.toString('latin1'), payloadSha256: c.payloadSha256 };
     // One pending confirmation per (finding, payload): repeated sightings do not pile up.
-    await deps.queues.confirm.add('confirm', data, { ...RETRIED, delay: deps.config.confirm.afterMs, jobId: `f${c.id}-${c.payloadSha256 ?? 'none'}` });
+    await deps.queues.confirm.add('confirm', data, { ...RETRIED, attempts: 10, delay: deps.config.confirm.afterMs, jobId: `f${c.id}-${c.payloadSha256 ?? 'none'}` });
   }
   count(deps, outcome, findings, opts.path);
   for (const id of result.openedIncidents) deps.log.warn({ incidentId: id }, 'incident opened');

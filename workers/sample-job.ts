@@ -10,15 +10,14 @@ export type SampleResult = { state: 'skipped'; why: string } | { state: 'done'; 
 const PIPELINE = 100;
 
 /**
- * Between sweeps, check `sweep.sample` random keys (RANDOMKEY, pipelined, spread over the
- * shards). A full sweep of a huge cache takes hours; sampling bounds how long a widespread
- * leak can go unseen in between (the odds are in the status).
+ * Every minute, check `sweep.sample` random keys (RANDOMKEY, pipelined, spread over the
+ * shards), also while a sweep runs: on a huge cache a sweep takes hours and may always be
+ * running, and sampling is what bounds how long a widespread leak goes unseen meanwhile (the
+ * odds are in the status). Its reads share `sweep.rate` with the sweep.
  */
 export async function processSampleJob(deps: ServiceDeps): Promise<SampleResult> {
   const want = deps.config.sweep.sample;
   if (want <= 0) return { state: 'skipped', why: 'sweep.sample is 0' };
-  const running = await deps.state.pool.query(`select 1 from sweeps where status = 'running'`);
-  if ((running.rowCount ?? 0) > 0) return { state: 'skipped', why: 'a sweep is running' };
   return deps.session.use(async (s) => {
     const shards = s.cache.shards;
     let sampled = 0;

@@ -17,6 +17,7 @@ import { startRealtime, type RealtimeHandle } from './realtime.js';
 import type { ConfirmJob } from './record-outcome.js';
 import { processSampleJob } from './sample-job.js';
 import { processScanJob } from './scan-job.js';
+import { cappedBackoff } from '../src/queue/queue-config.js';
 import type { ScanJobData } from '../src/queue/queue-config.js';
 import type { ServiceDeps } from './service-deps.js';
 import { SessionHolder } from './session-holder.js';
@@ -43,7 +44,7 @@ export interface Service {
 const SAMPLE_EVERY_MS = 60_000;
 // A sweep job that fails (e.g. Postgres restarting under its checkpoint) is retried and resumes
 // from its checkpoint; without retries the sweep would wait for the next sweep.every tick.
-const SWEEP_RETRIED = { attempts: 10, backoff: { type: 'exponential', delay: 1000 } } as const;
+const SWEEP_RETRIED = { attempts: 10, backoff: { type: 'capped' } } as const;
 const FIGURES_EVERY_MS = 15_000;
 /** A deleted tenant's ids become unknown_tenant within this long (see TenantDirectory). */
 const FORGET_TENANTS_MS = 5 * 60_000;
@@ -54,7 +55,9 @@ const FORGET_TENANTS_MS = 5 * 60_000;
  * and sample workers, plus real-time checks when configured.
  */
 export async function startService(config: TenantwatchConfig, log: Logger, opts: ServiceOptions = {}): Promise<Service> {
-  const state = await connectState(config);
+  // Every check slot, the sweep lock, confirmations, sampling, scans, real time and status
+  // queries may each hold a connection at once.
+  const state = await connectState(config, { max: (opts.concurrency ?? 4) + 8 });
   const cleanup: (() => Promise<unknown>)[] = [() => state.close()];
   try {
     await migrate(state.pool, state.schema);
@@ -87,7 +90,7 @@ export async function startService(config: TenantwatchConfig, log: Logger, opts:
     if ((unfinished.rowCount ?? 0) > 0) await requestSweep(deps, 'resume after restart', true);
 
     const lockDuration = opts.lockDurationMs ?? 30_000;
-    const common = { connection: queueConnection(config), prefix: QUEUE_PREFIX, lockDuration, stalledInterval: lockDuration, maxStalledCount: 5 };
+    const common = { connection: queueConnection(config), prefix: QUEUE_PREFIX, lockDuration, stalledInterval: lockDuration, maxStalledCount: 5, settings: { backoffStrategy: cappedBackoff } };
     const workers = [
       new Worker<SweepJob>(QUEUE_NAMES.sweep, (job: Job<SweepJob>) => processSweepJob(deps, job), { ...common, concurrency: 1 }),
       new Worker<CheckJob>(QUEUE_NAMES.check, (job: Job<CheckJob>) => processCheckJob(deps, job), { ...common, concurrency: opts.concurrency ?? 4 }),

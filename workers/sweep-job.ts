@@ -40,9 +40,10 @@ export async function processSweepJob(deps: ServiceDeps, job: Job<SweepJob>): Pr
     return await deps.session.use(async (s) => {
       const shards = s.cache.shards;
       const total = await countKeys(shards);
+      const topology = topologyOf(shards);
       const sweep = job.data.resumeOnly
-        ? await claimSweep(deps.state.pool, job.data.reason, shards.map((x) => x.name), total, true)
-        : await claimSweep(deps.state.pool, job.data.reason, shards.map((x) => x.name), total);
+        ? await claimSweep(deps.state.pool, job.data.reason, shards.map((x) => x.name), { total, topology, resumeOnly: true })
+        : await claimSweep(deps.state.pool, job.data.reason, shards.map((x) => x.name), { total, topology });
       if (!sweep) return { state: 'skipped', why: 'no unfinished sweep to resume' };
       const log = deps.log.child({ sweepId: sweep.id });
       log.info({ reason: job.data.reason, resumed: sweep.resumed, shards: shards.length, total }, sweep.resumed ? 'sweep resumed' : 'sweep started');
@@ -71,7 +72,11 @@ export async function processSweepJob(deps: ServiceDeps, job: Job<SweepJob>): Pr
           }
           await sleep(POLL_MS);
         }
-        const closed = await finishSweep(deps.state.pool, sweep);
+        // Keys that moved between shards under the sweep were never seen, not gone.
+        const now = await deps.session.use(async (cur) => topologyOf(cur.cache.shards));
+        const stable = sweep.topology === undefined || sweep.topology === now;
+        if (!stable) log.warn('the cache topology changed during the sweep; keys it did not reach are not resolved as gone');
+        const closed = await finishSweep(deps.state.pool, sweep, { resolveGone: stable });
         const scanned = await scannedBy(deps, sweep.id);
         deps.metrics.sweeps.inc({ outcome: 'done' });
         deps.metrics.sweepKeysScanned.set(scanned);
@@ -137,6 +142,14 @@ async function interrupted(deps: ServiceDeps, sweep: SweepState, log: ServiceDep
     .catch((err: unknown) => log.warn({ err: String(err) }, 'could not queue the resume; the next start or scheduled sweep resumes it'));
   log.info('sweep interrupted by shutdown; it resumes from its checkpoint');
   return { sweepId: sweep.id, state: 'interrupted', scanned: 0 };
+}
+
+/** Shards and their slot ranges, in a stable textual form. */
+function topologyOf(shards: readonly CacheShard[]): string {
+  return shards
+    .map((s) => `${s.name}=${(s.slots ?? []).map(([a, b]) => `${a}-${b}`).join(',')}`)
+    .sort()
+    .join(' ');
 }
 
 async function countKeys(shards: readonly CacheShard[]): Promise<number | undefined> {

@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps.js';
 import { matchToken } from './auth.js';
+import { dashboardCsp, dashboardPage } from './dashboard/dashboard-page.js';
 import { findingRoutes } from './routes/findings.js';
 import { tokenName } from './routes/guards.js';
 import { healthRoutes } from './routes/health.js';
@@ -13,7 +14,7 @@ import { scanRoutes } from './routes/scans.js';
 import { statusRoutes } from './routes/status.js';
 
 export interface AppOptions {
-  /** The dashboard document served at GET / (the page itself needs no token; its API calls do). */
+  /** The dashboard document served at GET / (default: the built-in page; it needs no token, its API calls do). */
   dashboard?: () => string;
   /** Fastify's logger; tests pass false. */
   logger?: boolean | object;
@@ -67,10 +68,9 @@ export async function buildApp(deps: ApiDeps, opts: AppOptions = {}): Promise<Fa
   await app.register(findingRoutes(deps));
   await app.register(incidentRoutes(deps));
   await app.register(scanRoutes(deps));
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => {
-    const page = opts.dashboard?.();
-    if (!page) return reply.code(404).send({ error: 'not_found', message: 'the dashboard is not part of this build' });
-    return reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:").send(page);
-  });
+  const page = (opts.dashboard ?? dashboardPage)();
+  app.get('/', { schema: { hide: true } }, async (_req, reply) =>
+    reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', dashboardCsp({ header: true })).header('x-content-type-options', 'nosniff').send(page),
+  );
   return app;
 }

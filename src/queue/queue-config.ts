@@ -27,13 +27,24 @@ export function queueConnection(config: TenantwatchConfig): ConnectionOptions {
   return { url: queueRedisUrl(config), maxRetriesPerRequest: null, enableOfflineQueue: true };
 }
 
-/** Check batches and confirmations are retried with backoff: a Postgres restart loses nothing. */
+/**
+ * Check batches and confirmations are retried with backoff: a Postgres restart loses nothing.
+ * Plain exponential backoff over many attempts grows to days (500 ms · 2^24); `capped` doubles
+ * from 500 ms up to 30 s with jitter, so 40 attempts span about 17 minutes, after which the
+ * batch is given up and its keys count as unchecked.
+ */
 export const RETRIED = {
-  attempts: 25,
-  backoff: { type: 'exponential', delay: 500 },
+  attempts: 40,
+  backoff: { type: 'capped' },
   removeOnComplete: true,
   removeOnFail: 1000,
 } as const;
+
+/** The `capped` backoff of RETRIED, for every worker's `settings.backoffStrategy`. */
+export function cappedBackoff(attemptsMade: number): number {
+  const base = Math.min(30_000, 500 * 2 ** Math.max(0, attemptsMade - 1));
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
 
 /** The real-time leader publishes its status here (JSON {enabled, reason, at}); readiness reads it. */
 export const REALTIME_STATUS_KEY = 'tenantwatch:realtime-status';

@@ -109,6 +109,7 @@ export async function checkBatch(ctx: CheckContext, shard: CacheShard, keys: rea
   });
   if (flagged.length > 0) await describePayloads(shard.redis, flagged);
   out.findings = flagged.map((f) => f.finding);
+  for (const f of flagged) out.keyBytes.set(f.finding.key!, f.buf);
   return out;
 }
 
@@ -190,8 +191,28 @@ async function describePayloads(redis: Redis, flagged: { finding: Finding; read:
       if (!sha) shaCache.set(f.read, (sha = createHash('sha256').update(f.read.bytes).digest('hex')));
       f.finding.payloadSha256 = sha;
       f.finding.sizeBytes = f.read.bytes.length;
-    } else if (f.read.status === 'oversized' || f.read.status === 'hash') {
+    } else if (f.read.status === 'hash') {
+      // A whole hash is identified by its fields in order, each length-prefixed: confirmation
+      // compares these bytes like any other payload's.
+      let sha = shaCache.get(f.read);
+      if (!sha) shaCache.set(f.read, (sha = hashFields(f.read.fields)));
+      f.finding.payloadSha256 = sha;
+      f.finding.sizeBytes = f.read.size;
+    } else if (f.read.status === 'oversized') {
       f.finding.sizeBytes = f.read.size;
     }
   }
+}
+
+function hashFields(fields: Record<string, Buffer>): string {
+  const h = createHash('sha256');
+  for (const name of Object.keys(fields).sort()) {
+    const n = Buffer.from(name, 'utf8');
+    const v = fields[name]!;
+    const len = Buffer.alloc(8);
+    len.writeUInt32BE(n.length, 0);
+    len.writeUInt32BE(v.length, 4);
+    h.update(len).update(n).update(v);
+  }
+  return h.digest('hex');
 }

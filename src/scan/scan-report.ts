@@ -27,10 +27,12 @@ export interface BatchOutcome {
   checkedKeys: string[];
   /** Registered keys of this batch that could not be fully checked. */
   uncheckedKeys: string[];
+  /** The exact bytes of each key with findings (a key's text may not round-trip to its bytes). */
+  keyBytes: Map<string, Buffer>;
 }
 
 export function emptyOutcome(): BatchOutcome {
-  return { scanned: 0, perPattern: new Map(), findings: [], unregistered: new Map(), unscoped: new Map(), unchecked: new Map(), vanished: 0, checkedKeys: [], uncheckedKeys: [] };
+  return { scanned: 0, perPattern: new Map(), findings: [], unregistered: new Map(), unscoped: new Map(), unchecked: new Map(), vanished: 0, checkedKeys: [], uncheckedKeys: [], keyBytes: new Map() };
 }
 
 export function bump<K>(map: Map<K, number>, key: K, by = 1): void {

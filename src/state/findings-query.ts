@@ -110,7 +110,7 @@ export async function listFindings(pool: pg.Pool, filter: FindingFilter, limit: 
   }
   if (after) add('id < $?::bigint', after);
   args.push(limit);
-  const sql = `select ${COLUMNS} from findings ${where.length ? `where ${where.join(' and ')}` : ''} order by id desc limit $${args.length}`;
+  const sql = `select ${COLUMNS} from findings ${where.length ? `where ${where.join(' and ')}` : ''} order by findings.id desc limit $${args.length}`;
   return (await pool.query<Row>(sql, args)).rows.map(toFinding);
 }
 

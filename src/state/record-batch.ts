@@ -3,6 +3,7 @@ import { exposurePairs } from '../findings/exposure-pairs.js';
 import { fingerprint } from '../findings/fingerprint.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../types.js';
 import { attachToIncidents, resolveSettledIncidents } from './incidents.js';
+import { stateJson, stateKey } from './state-key.js';
 import { withTransaction } from './with-transaction.js';
 
 /** What one checked batch (sweep, sample, real-time or confirmation) tells the state. */
@@ -56,18 +57,18 @@ export async function recordBatch(pool: pg.Pool, rec: BatchRecord): Promise<Reco
     const rows = rec.findings.filter((f) => first || f.key !== undefined).map((f) => toRow(f, rec.sweepId));
     const upserted = rows.length > 0 ? await upsertFindings(client, rows) : [];
     const fps = rows.map((r) => r.fingerprint);
-    if (rec.confirming && fps.includes(rec.confirming.fingerprint)) {
+    if (rec.confirming && fps.includes(stateKey(rec.confirming.fingerprint))) {
       // Confirmed only when the re-check reproduced it on the same bytes; a re-check that could
       // not check the key confirms nothing.
       await client.query(
         `update findings set confirmed = true
           where fingerprint = $1 and status <> 'resolved' and payload_sha256 is not distinct from $2`,
-        [rec.confirming.fingerprint, rec.confirming.payloadSha256 ?? null],
+        [stateKey(rec.confirming.fingerprint), rec.confirming.payloadSha256 ?? null],
       );
     }
-    const resolved = await resolveRepaired(client, rec.checkedKeys, fps);
+    const resolved = await resolveRepaired(client, rec.checkedKeys.map(stateKey), fps);
     if (rec.uncheckedKeys.length > 0) {
-      await client.query(`update findings set last_swept = now() where status <> 'resolved' and key = any($1)`, [rec.uncheckedKeys]);
+      await client.query(`update findings set last_swept = now() where status <> 'resolved' and key = any($1)`, [rec.uncheckedKeys.map(stateKey)]);
     }
     const opened = await attachToIncidents(client, fps, severitiesFrom(rec.minSeverity));
     const settled = await resolveSettledIncidents(client, resolved.incidents);
@@ -108,7 +109,7 @@ interface Row {
 
 function toRow(f: Finding, sweepId: number | undefined): Row {
   return {
-    fingerprint: fingerprint(f),
+    fingerprint: stateKey(fingerprint(f)),
     kind: f.kind,
     severity: f.severity,
     key: f.key ?? null,
@@ -191,7 +192,7 @@ async function upsertFindings(client: pg.PoolClient, rows: Row[]): Promise<Upser
   const unique = [...new Map(rows.map((r) => [r.fingerprint, r])).values()];
   // Sorted: concurrent batches touching the same fingerprints lock rows in one order (no deadlock).
   unique.sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
-  return (await client.query<Upserted>(UPSERT_FINDINGS, [JSON.stringify(unique)])).rows;
+  return (await client.query<Upserted>(UPSERT_FINDINGS, [stateJson(unique)])).rows;
 }
 
 async function resolveRepaired(client: pg.PoolClient, keys: readonly string[], seen: readonly string[]): Promise<{ count: number; incidents: string[] }> {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { resolveSettledIncidents } from './incidents.js';
+import { stateKey } from './state-key.js';
 import { withTransaction } from './with-transaction.js';
 
 /** A sweep in progress: one SCAN walk per shard, each with its checkpointed cursor. */
@@ -7,6 +8,8 @@ export interface SweepState {
   id: number;
   startedAt: Date;
   resumed: boolean;
+  /** Shards and slots when the sweep began (see migrations/004). */
+  topology?: string;
   shards: { shard: string; cursor: string; done: boolean }[];
 }
 
@@ -14,23 +17,33 @@ export interface SweepState {
  * Resume the unfinished sweep, or start one (SPEC: at most one sweep at a time). The caller
  * holds the sweep lock; the unique index on running sweeps backs it up.
  */
-export async function claimSweep(pool: pg.Pool, reason: string, shards: readonly string[], total?: number): Promise<SweepState>;
-/** With `resumeOnly`, only an unfinished sweep is claimed; undefined when there is none. */
-export async function claimSweep(pool: pg.Pool, reason: string, shards: readonly string[], total: number | undefined, resumeOnly: true): Promise<SweepState | undefined>;
-export async function claimSweep(pool: pg.Pool, reason: string, shards: readonly string[], total?: number, resumeOnly = false): Promise<SweepState | undefined> {
+export interface ClaimOptions {
+  total?: number;
+  topology?: string;
+  /** Only an unfinished sweep is claimed; undefined when there is none. */
+  resumeOnly?: boolean;
+}
+
+export async function claimSweep(pool: pg.Pool, reason: string, shards: readonly string[], opts: ClaimOptions & { resumeOnly: true }): Promise<SweepState | undefined>;
+export async function claimSweep(pool: pg.Pool, reason: string, shards: readonly string[], opts?: ClaimOptions): Promise<SweepState>;
+export async function claimSweep(pool: pg.Pool, reason: string, shards: readonly string[], opts: ClaimOptions = {}): Promise<SweepState | undefined> {
+  const { total, topology, resumeOnly = false } = opts;
   return withTransaction(pool, async (client) => {
-    const running = await client.query<{ id: string; started_at: Date }>(`select id::text, started_at from sweeps where status = 'running'`);
+    const running = await client.query<{ id: string; started_at: Date; topology: string | null }>(`select id::text, started_at, topology from sweeps where status = 'running'`);
     let id: number;
     let startedAt: Date;
+    let startTopology: string | undefined;
     const resumed = running.rows.length > 0;
     if (!resumed && resumeOnly) return undefined;
     if (resumed) {
       id = Number(running.rows[0]!.id);
       startedAt = running.rows[0]!.started_at;
+      startTopology = running.rows[0]!.topology ?? undefined;
     } else {
-      const ins = await client.query<{ id: string; started_at: Date }>(`insert into sweeps (reason, total) values ($1, $2) returning id::text, started_at`, [reason, total ?? null]);
+      const ins = await client.query<{ id: string; started_at: Date }>(`insert into sweeps (reason, total, topology) values ($1, $2, $3) returning id::text, started_at`, [reason, total ?? null, topology ?? null]);
       id = Number(ins.rows[0]!.id);
       startedAt = ins.rows[0]!.started_at;
+      startTopology = topology;
     }
     // A shard added to the cluster since the sweep began is walked from the start.
     await client.query(`insert into sweep_shards (sweep_id, shard) select $1, unnest($2::text[]) on conflict do nothing`, [id, shards]);
@@ -38,7 +51,7 @@ export async function claimSweep(pool: pg.Pool, reason: string, shards: readonly
       `select shard, cursor, done from sweep_shards where sweep_id = $1 and shard = any($2) order by shard`,
       [id, shards],
     );
-    return { id, startedAt, resumed, shards: rows.rows };
+    return { id, startedAt, resumed, topology: startTopology, shards: rows.rows };
   });
 }
 
@@ -66,17 +79,28 @@ export async function pendingBatches(pool: pg.Pool, sweepId: number): Promise<nu
  * per-key findings it did not touch resolve; grouped findings it did not see resolve; then
  * incidents with nothing left open resolve. Returns the incidents it resolved.
  */
-export async function finishSweep(pool: pg.Pool, sweep: SweepState): Promise<{ resolvedFindings: number; resolvedIncidents: string[] }> {
+export async function finishSweep(pool: pg.Pool, sweep: SweepState, opts: { resolveGone?: boolean } = {}): Promise<{ resolvedFindings: number; resolvedIncidents: string[] }> {
+  const resolveGone = opts.resolveGone ?? true;
   return withTransaction(pool, async (client) => {
-    const gone = await client.query(
-      `update findings set status = 'resolved', resolved_at = now()
-        where status <> 'resolved' and (
-          (key is not null and last_swept < $2) or
-          (key is null and last_sweep_id is distinct from $1))`,
-      [sweep.id, sweep.startedAt],
-    );
+    // Resolving a mass of findings at once (a flushed cache) may take longer than the pool's
+    // 30 s statement timeout; failing here would leave the sweep unfinishable.
+    await client.query(`set local statement_timeout = '10min'`);
+    const gone = resolveGone
+      ? await client.query(
+          `update findings set status = 'resolved', resolved_at = now()
+            where status <> 'resolved' and (
+              (key is not null and last_swept < $2) or
+              (key is null and last_sweep_id is distinct from $1))`,
+          [sweep.id, sweep.startedAt],
+        )
+      : { rowCount: 0 };
     const incidents = await resolveSettledIncidents(client);
     await client.query(`update sweeps set status = 'done', finished_at = now() where id = $1`, [sweep.id]);
+    // Retention: batch bookkeeping is only needed while a sweep runs; correctness figures keep
+    // a week, sweeps a month (findings and incidents are the history and are kept).
+    await client.query('delete from sweep_batches where sweep_id = $1', [sweep.id]);
+    await client.query(`delete from pattern_minutes where minute < now() - interval '7 days'`);
+    await client.query(`delete from sweeps where finished_at < now() - interval '30 days'`);
     return { resolvedFindings: gone.rowCount ?? 0, resolvedIncidents: incidents };
   });
 }
@@ -99,7 +123,7 @@ export async function abandonBatch(pool: pg.Pool, sweepId: number, batchId: stri
     );
     if ((res.rowCount ?? 0) === 0) return false;
     await client.query('update sweeps set unchecked = unchecked + $2 where id = $1', [sweepId, keys.length]);
-    await client.query(`update findings set last_swept = now() where status <> 'resolved' and key = any($1)`, [keys]);
+    await client.query(`update findings set last_swept = now() where status <> 'resolved' and key = any($1)`, [keys.map(stateKey)]);
     return true;
   });
 }

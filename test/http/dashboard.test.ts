@@ -88,7 +88,7 @@ patterns:
 
     // One finished sweep that found everything, the criticals confirmed into one incident, and a
     // second sweep under way.
-    const first = await claimSweep(state.pool, 'schedule', ['node'], 1000);
+    const first = await claimSweep(state.pool, 'schedule', ['node'], { total: 1000 });
     // The warnings first: the list is newest first, so the criticals lead its first page.
     await recordBatch(state.pool, {
       findings: unmarked, checkedKeys: [], uncheckedKeys: [], perPattern: new Map([['project', 900]]),
@@ -105,7 +105,7 @@ patterns:
       });
     }
     await finishSweep(state.pool, first);
-    runningSweep = (await claimSweep(state.pool, 'schedule', ['node'], 1000)).id;
+    runningSweep = (await claimSweep(state.pool, 'schedule', ['node'], { total: 1000 })).id;
     await recordBatch(state.pool, { findings: [], checkedKeys: [], uncheckedKeys: [], perPattern: new Map(), sweepId: runningSweep, batchId: 'b2', scanned: 420, minSeverity: 'critical' });
 
     app = await buildApp(deps, { dashboard: dashboardPage });
