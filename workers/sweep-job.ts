@@ -25,6 +25,8 @@ const POLL_MS = 250;
 // second worker process idle (npm run bench:watch, BENCHMARKS.md).
 const PAGES_PER_STEP = 4;
 const PROGRESS_LOG_MS = 10_000;
+/** How long a sweep request waits before trying again while another sweep runs. */
+const REQUEST_RETRY_MS = 30_000;
 /** The check queue empty this long while batches are pending means they were lost. */
 const LOST_AFTER_MS = 5_000;
 
@@ -35,7 +37,14 @@ const LOST_AFTER_MS = 5_000;
  */
 export async function processSweepJob(deps: ServiceDeps, job: Job<SweepJob>): Promise<SweepResult> {
   const lock = await tryLockSweep(deps.state.pool, deps.state.schema);
-  if (!lock) return { state: 'skipped', why: 'another sweep is running' };
+  if (!lock) {
+    // A request (a lost real-time subscription, say) is about keys the running sweep may have
+    // passed already: it waits for its turn instead of vanishing.
+    if (job.data.reason !== 'scheduled' && !job.data.resumeOnly) {
+      await deps.queues.sweep.add('sweep', job.data, { delay: REQUEST_RETRY_MS, jobId: 'requested-again', removeOnComplete: true, removeOnFail: true });
+    }
+    return { state: 'skipped', why: 'another sweep is running' };
+  }
   try {
     return await deps.session.use(async (s) => {
       const shards = s.cache.shards;
