@@ -2,8 +2,8 @@
  * `npm run bench:watch [-- --only realtime,polling,scale,memory] [-- --port 7461]`: the
  * watchdog targets of issue 3, measured against `tenantwatch start --worker` processes spawned
  * as an operator runs them, each phase with a private cache Redis (port) and queue Redis
- * (port + 1), the state schema tw_watch_bench_state and the source schema tw_watch_bench_src of
- * DATABASE_URL, all removed afterwards.
+ * (port + 1), the state schema tw_watch_bench_state_<pid> and the source schema
+ * tw_watch_bench_src_<pid> of DATABASE_URL, all removed afterwards.
  *
  *   realtime  realtime.keyspaceEvents on (notify-keyspace-events E$hg at launch),
  *             confirm.after 2 s: 100 poisoned writes 200 ms apart, each timed from the write
@@ -15,6 +15,7 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { execFileSync } from 'node:child_process';
+import { benchAbort } from './watch-env.js';
 import { percentile, runLatency, type LatencyResult } from './watch-latency.js';
 import { runMemory, slope, type MemoryResult } from './watch-memory.js';
 import { runScale, type ScaleResult, type ScaleRun } from './watch-scale.js';
@@ -139,6 +140,7 @@ function memoryTable(r: MemoryResult): string[] {
   return lines;
 }
 
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => benchAbort.abort());
 try {
   await main();
 } catch (err) {

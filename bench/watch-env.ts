@@ -144,6 +144,10 @@ export function rssMb(pid: number): number | undefined {
   }
 }
 
+/** Aborted on SIGINT/SIGTERM: every wait of the bench then throws, and its cleanup runs. */
+export const benchAbort = new AbortController();
+
 export function sleep(ms: number): Promise<void> {
+  if (benchAbort.signal.aborted) return Promise.reject(new Error('interrupted'));
   return new Promise((r) => setTimeout(r, ms));
 }

@@ -83,6 +83,8 @@ export async function runLatency(o: LatencyOptions, say: (s: string) => void): P
         await sleep(POLL_MS);
       }
     })();
+    // Awaited in `finally`; this only keeps a failed poll from being an unhandled rejection meanwhile.
+    polling.catch(() => undefined);
     try {
       const t0 = Date.now();
       for (let i = 0; i < o.writes; i++) {

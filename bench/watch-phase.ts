@@ -5,15 +5,16 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { QUEUE_KEY_PREFIX } from '../src/cache/own-keys.js';
-import { sleep, startRedisServer, type BenchRedis } from './watch-env.js';
+import { benchAbort, sleep, startRedisServer, type BenchRedis } from './watch-env.js';
 import { spawnWorker, writeWatchConfig, type WatchConfig, type WorkerProcess } from './watch-service.js';
 
 // The service's BullMQ prefix and queue names, as an operator's tooling would address them.
 const QUEUE_PREFIX = QUEUE_KEY_PREFIX.slice(0, -1);
 const QUEUE_NAMES = { sweep: 'sweep', check: 'check' } as const;
 
-export const STATE_SCHEMA = 'tw_watch_bench_state';
-export const SOURCE_SCHEMA = 'tw_watch_bench_src';
+// Per run: two benchmarks at once (or a failed one's cleanup) never touch each other's schemas.
+export const STATE_SCHEMA = `tw_watch_bench_state_${process.pid}`;
+export const SOURCE_SCHEMA = `tw_watch_bench_src_${process.pid}`;
 
 export interface PhaseOptions {
   databaseUrl: string;
@@ -121,6 +122,7 @@ export async function withPhase<T>(opts: PhaseOptions, fn: (p: Phase) => Promise
     queueRedis?.disconnect();
     for (const s of started) await s.stop();
     await pool.query(`drop schema if exists ${STATE_SCHEMA} cascade`).catch(() => undefined);
+    await pool.query(`drop schema if exists ${SOURCE_SCHEMA} cascade`).catch(() => undefined);
     await pool.end();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -148,6 +150,7 @@ export async function sweepRows(pool: pg.Pool): Promise<SweepRow[]> {
 export async function waitFor<T>(what: string, timeoutMs: number, done: () => Promise<T | undefined>, everyMs = 200): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    if (benchAbort.signal.aborted) throw new Error('interrupted');
     const v = await done().catch(() => undefined);
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);

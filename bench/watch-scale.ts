@@ -81,6 +81,8 @@ export async function runScale(o: ScaleOptions, say: (s: string) => void): Promi
             await sleep(50);
           }
         })();
+        // Awaited below; this only keeps an interrupted sampler from being an unhandled rejection meanwhile.
+        sampler.catch(() => undefined);
         const row = await waitFor('the measured sweep', 600_000, async () => (await sweepRows(p.pool)).find((r) => r.id > lastId && r.status === 'done'), 100).finally(() => (sampling = false));
         await sampler;
         // The walk's first and last moments (job pick-up, waiting for the last batches) are not the steady state.
