@@ -17,6 +17,7 @@ import { startRealtime, type RealtimeHandle } from './realtime.js';
 import type { ConfirmJob } from './record-outcome.js';
 import { processSampleJob } from './sample-job.js';
 import { processScanJob } from './scan-job.js';
+import { startAlerting } from '../alerts/start-alerting.js';
 import { cappedBackoff } from '../src/queue/queue-config.js';
 import type { ScanJobData } from '../src/queue/queue-config.js';
 import type { ServiceDeps } from './service-deps.js';
@@ -88,6 +89,16 @@ export async function startService(config: TenantwatchConfig, log: Logger, opts:
     // A sweep left unfinished by a stopped or killed process resumes now, not at the next tick.
     const unfinished = await state.pool.query(`select 1 from sweeps where status = 'running'`);
     if ((unfinished.rowCount ?? 0) > 0) await requestSweep(deps, 'resume after restart', true);
+
+    const alerting = await startAlerting({
+      config,
+      pool: state.pool,
+      connection: queueConnection(config),
+      prefix: QUEUE_PREFIX,
+      log,
+      onDelivery: (channel, outcome) => deps.metrics.alertDeliveries.inc({ channel, outcome }),
+    });
+    cleanup.push(() => alerting.close());
 
     const lockDuration = opts.lockDurationMs ?? 30_000;
     const common = { connection: queueConnection(config), prefix: QUEUE_PREFIX, lockDuration, stalledInterval: lockDuration, maxStalledCount: 5, settings: { backoffStrategy: cappedBackoff } };

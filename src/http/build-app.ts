@@ -11,6 +11,7 @@ import { tokenName } from './routes/guards.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { scanRoutes } from './routes/scans.js';
+import { silenceRoutes } from './routes/silences.js';
 import { statusRoutes } from './routes/status.js';
 
 export interface AppOptions {
@@ -68,6 +69,7 @@ export async function buildApp(deps: ApiDeps, opts: AppOptions = {}): Promise<Fa
   await app.register(findingRoutes(deps));
   await app.register(incidentRoutes(deps));
   await app.register(scanRoutes(deps));
+  await app.register(silenceRoutes(deps));
   const page = (opts.dashboard ?? dashboardPage)();
   app.get('/', { schema: { hide: true } }, async (_req, reply) =>
     reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', dashboardCsp({ header: true })).header('x-content-type-options', 'nosniff').send(page),

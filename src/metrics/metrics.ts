@@ -21,6 +21,7 @@ export function createMetrics() {
     sweepKeysScanned: new Gauge({ name: 'tenantwatch_sweep_keys_scanned', help: 'Keys scanned by the current or last sweep', registers: r }),
     patternCorrectRatio: new Gauge({ name: 'tenantwatch_pattern_correct_ratio', help: 'Share of checked keys holding the right tenant\'s data over the status window', labelNames: ['pattern'] as const, registers: r }),
     patternCorrectNines: new Gauge({ name: 'tenantwatch_pattern_correct_nines', help: 'The correct ratio as nines (3 = 99.9 %) over the status window', labelNames: ['pattern'] as const, registers: r }),
+    alertDeliveries: new Counter({ name: 'tenantwatch_alert_deliveries_total', help: 'Alert delivery attempts by channel and outcome (sent, retried, failed)', labelNames: ['channel', 'outcome'] as const, registers: r }),
     realtimeEnabled: new Gauge({ name: 'tenantwatch_realtime_enabled', help: '1 when key-event notifications are subscribed and delivered, else 0', registers: r }),
   };
 }

@@ -90,7 +90,8 @@ export async function blastRadius(pool: pg.Pool, incidentId: string): Promise<Bl
   const res = await pool.query<{ owner: string; exposed: string; keys: string; first_seen: Date; last_seen: Date; never: boolean; remaining: string | null }>(
     `select e->>'owner' as owner, e->>'exposed' as exposed, count(distinct f.key)::text as keys,
             min(f.first_seen) as first_seen, max(f.last_seen) as last_seen,
-            coalesce(bool_or(f.ttl_seconds = -1 and f.status <> 'resolved'), false) as never,
+            -- No TTL recorded means the key had none (PTTL -1): it never expires.
+            coalesce(bool_or((f.ttl_seconds is null or f.ttl_seconds < 0) and f.status <> 'resolved'), false) as never,
             greatest(0, max(case when f.status <> 'resolved' then extract(epoch from f.expires_at - now()) end))::bigint::text as remaining
        from findings f cross join lateral jsonb_array_elements(f.exposures) e
       where f.incident_id = $1

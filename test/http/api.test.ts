@@ -294,3 +294,26 @@ describe('scans and patterns through the service', () => {
     expect(res.items[1].keys).toBe(0);
   });
 });
+
+describe('silences', () => {
+  it('creates a silence in the caller\'s name, lists it as active, and expires it', async () => {
+    const endsAt = new Date(Date.now() + 3_600_000).toISOString();
+    const created = await app.inject({ method: 'POST', url: '/api/v1/silences', headers: auth(BOB), payload: { kind: 'cross_tenant_payload', tenant: 'acme', reason: 'fix deploying', endsAt } });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ kind: 'cross_tenant_payload', pattern: null, tenant: 'acme', createdBy: 'bob', active: true });
+    const id = created.json().id as string;
+    const active = (await app.inject({ method: 'GET', url: '/api/v1/silences?active=true', headers: auth() })).json();
+    expect(active.items.map((s: { id: string }) => s.id)).toContain(id);
+    const expired = await app.inject({ method: 'POST', url: `/api/v1/silences/${id}/expire`, headers: auth() });
+    expect(expired.json()).toMatchObject({ id, active: false });
+    expect((await app.inject({ method: 'GET', url: `/api/v1/silences/${id}`, headers: auth() })).json().active).toBe(false);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/silences/999999/expire', headers: auth() })).statusCode).toBe(404);
+  });
+
+  it('refuses a silence that matches everything or has ended, listing each problem', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/silences', headers: auth(), payload: { reason: 'x', endsAt: new Date(Date.now() - 1000).toISOString() } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().problems).toEqual(['matchers: set at least one of kind, pattern, tenant', 'endsAt: must be in the future and after startsAt']);
+  });
+});
+

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../src/config/load-config.js';
+import { startService } from '../../workers/start-service.js';
+import { usePgSchema, type PgSchema } from '../helpers/pg-schema.js';
+import { useRedisDb, type RedisDb } from '../helpers/redis-db.js';
+import { seedOwners } from '../helpers/scan-fixture.js';
+import { quietLog } from '../helpers/service-fixture.js';
+import { useStateSchema, type StateSchema } from '../helpers/state-schema.js';
+import { startReceiver, waitFor } from './receiver.js';
+
+let db: RedisDb;
+let source: PgSchema;
+let state: StateSchema;
+beforeAll(async () => {
+  db = await useRedisDb();
+  source = await usePgSchema();
+  await seedOwners(source.pool, source.schema);
+  state = await useStateSchema();
+});
+afterAll(async () => {
+  await db?.cleanup();
+  await source?.cleanup();
+  await state?.cleanup();
+});
+
+describe('the service with a webhook channel', () => {
+  it('pages once for a poisoned key its first sweep finds, and sends the resolve when the entry is repaired', async () => {
+    const hook = await startReceiver({ status: 200 });
+    const config = parseConfigText(
+      `
+cache: { url: "${db.url}" }
+source: { url: "${source.url}" }
+state: { database: "${source.url}", schema: ${state.schema} }
+sweep: { every: 1h, rate: 0 }
+confirm: { after: 200ms }
+alerts: { groupWait: 0ms, webhook: { url: "${hook.url}" } }
+patterns:
+  - name: project
+    key: "project:{tenant}:{project_id}"
+    marker: $.tenant_id
+    owner: { table: ${source.schema}.projects, tenant: tenant_id, match: { id: project_id } }
+`,
+      {},
+    );
+    await db.redis.set('project:globex:1043', JSON.stringify({ id: 1043, tenant_id: 'acme' }));
+    await db.redis.set('project:initech:1043', JSON.stringify({ id: 1043, tenant_id: 'acme' }));
+    const service = await startService(config, quietLog, { concurrency: 2 });
+    try {
+      const trigger = await waitFor('the page', () => hook.requests.find((r) => (r.json as { event?: string }).event === 'trigger'), 20_000);
+      expect(trigger.json).toMatchObject({ event: 'trigger', incident: { kind: 'cross_tenant_payload', pattern: 'project' } });
+      // The payload itself never travels: only keys, tenants and hashes.
+      expect(JSON.stringify(trigger.json)).not.toContain('"tenant_id"');
+      await db.redis.set('project:globex:1043', JSON.stringify({ id: 1043, tenant_id: 'globex' }));
+      await db.redis.del('project:initech:1043');
+      await service.deps.queues.sweep.add('sweep', { reason: 'test' });
+      await waitFor('the resolve', () => hook.requests.find((r) => (r.json as { event?: string }).event === 'resolve'), 20_000);
+      const triggers = hook.requests.filter((r) => (r.json as { event?: string; incident?: { kind?: string } }).event === 'trigger' && (r.json as { incident: { kind: string } }).incident.kind === 'cross_tenant_payload');
+      expect(triggers).toHaveLength(1);
+    } finally {
+      await service.close();
+      await hook.close();
+    }
+  }, 60_000);
+});
