@@ -50,7 +50,7 @@ export function lintSource(source: string, where: SourceFile, settings: LintSett
     if (verdict.reason) report(node, call, verdict.reason, full, verdict.pattern);
   };
 
-  for (const node of root.findAll({ rule: { any: adapter.callKinds.map((kind) => ({ kind })) } })) {
+  for (const node of root.findAll(callRule(adapter, settings.tables[adapter.id]))) {
     const call = adapter.readCall(node);
     if (call === undefined || !matcher.hasMethod(call.method)) continue;
     const site = matcher.match(call);
@@ -73,6 +73,34 @@ export function lintSource(source: string, where: SourceFile, settings: LintSett
     judge(write.node, write.call, parts, write.framework);
   }
   return results;
+}
+
+type Rule = { kind?: string; field?: string; regex?: string; has?: Rule };
+const CALL_RULES = new WeakMap<readonly CallSite[], { rule: { any: Rule[] } }>();
+
+/**
+ * Calls whose method name is in the table, found by ast-grep itself: most calls of a file are
+ * not cache writes, and asking the parser for them one by one costs more than parsing the file.
+ */
+function callRule(adapter: LanguageAdapter, table: readonly CallSite[]): { rule: { any: Rule[] } } {
+  let rule = CALL_RULES.get(table);
+  if (rule === undefined) {
+    const names = [...new Set(table.flatMap((site) => site.methods))].map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    // C# generic calls (`Set<T>(…)`) keep their type arguments in the name.
+    const regex = `^(?:${names.join('|')})(?:<[^()]*>)?$`;
+    rule = {
+      rule: {
+        any: adapter.callKinds.map((kind) => {
+          const path = adapter.methodFields[kind] ?? [];
+          let has: Rule = { field: path.at(-1), regex };
+          for (const field of path.slice(0, -1).reverse()) has = { field, has };
+          return { kind, has };
+        }),
+      },
+    };
+    CALL_RULES.set(table, rule);
+  }
+  return rule;
 }
 
 /** The key expressions of a write: one, or several for mset-like calls; undefined when absent. */

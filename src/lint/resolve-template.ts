@@ -16,8 +16,8 @@ interface Assignment {
 
 /**
  * Resolves key expressions of one parsed file into templates. Variables are looked up in the
- * enclosing function, then in the functions around it, then at the top of the file: the
- * assignment nearest before the use wins.
+ * enclosing function, then in the functions around it, then in the whole file: the assignment
+ * nearest before the use wins.
  */
 export class TemplateResolver {
   private readonly scopes = new Map<number, Assignment[]>();
@@ -135,9 +135,11 @@ export class TemplateResolver {
     const id = scope.id();
     let list = this.scopes.get(id);
     if (list === undefined) {
+      // Assignments in nested functions are included: telling them apart costs a parent walk per
+      // assignment (most of the linter's time), and the nearest assignment before the use is
+      // almost always in the use's own function anyway.
       list = scope
         .findAll(this.assignmentRule)
-        .filter((node) => this.scopeOf(node).id() === id)
         .flatMap((node) => this.adapter.readAssignment(node).map((a) => ({ ...a, start: node.range().start.index })));
       this.scopes.set(id, list);
     }
