@@ -31,7 +31,9 @@ export async function processCheckJob(deps: ServiceDeps, job: Job<CheckJob>): Pr
       // elsewhere and the next sweep walks the new topology.
       throw new UnrecoverableError(`shard ${shard} is no longer part of the cache`);
     }
+    const stop = deps.metrics.checkBatchDuration.startTimer({ path: 'sweep' });
     const outcome = await checkBatch(s.ctx, target, decodeKeys(keys));
+    stop();
     await recordOutcome(deps, outcome, { path: 'sweep', sweepId, batchId: job.id, scanned: outcome.scanned });
     return { scanned: outcome.scanned, findings: outcome.findings.length };
   });

@@ -87,6 +87,7 @@ export function startRealtime(deps: ServiceDeps, requestSweep: (reason: string) 
 
   let overflowing = false;
   const onKey = (shard: CacheShard, buf: Buffer) => {
+    deps.metrics.realtimeEvents.inc();
     const k = `${shard.name}\u0000${buf.toString('latin1')}`;
     const now = Date.now();
     const cur = pending.get(k);
@@ -118,7 +119,9 @@ export function startRealtime(deps: ServiceDeps, requestSweep: (reason: string) 
           await deps.session.use(async (s) => {
             // The session may have been reopened: check on its shard of the same name.
             const target = s.cache.shards.find((x) => x.name === shard.name) ?? shard;
+            const stop = deps.metrics.checkBatchDuration.startTimer({ path: 'realtime' });
             const outcome = await checkBatch(s.ctx, target, keys);
+            stop();
             await recordOutcome(deps, outcome, { path: 'realtime' });
           });
         } catch (err) {

@@ -69,13 +69,18 @@ export function minSeverity(deps: ServiceDeps): Severity {
   return v === 'warning' || v === 'info' ? v : 'critical';
 }
 
+function formatOf(deps: ServiceDeps, pattern: string | undefined): string {
+  return deps.config.patterns.find((p) => p.name === pattern)?.format ?? 'unknown';
+}
+
 function count(deps: ServiceDeps, outcome: BatchOutcome, findings: readonly { kind: string; severity: string; key?: string; pattern?: string }[], path: CheckPath): void {
   if (path === 'confirm') return;
-  for (const [pattern, n] of outcome.perPattern) deps.metrics.keysChecked.inc({ pattern, path }, n);
+  for (const [pattern, n] of outcome.perPattern) deps.metrics.keysScanned.inc({ pattern, path }, n);
   if (outcome.uncheckedKeys.length > 0) deps.metrics.keysUnchecked.inc({ path }, outcome.uncheckedKeys.length);
   const wrong = new Map<string, Set<string>>();
   for (const f of findings) {
-    deps.metrics.findingsSeen.inc({ kind: f.kind });
+    deps.metrics.findings.inc({ kind: f.kind, severity: f.severity });
+    if (f.kind === 'undecodable') deps.metrics.decodeFailures.inc({ format: formatOf(deps, f.pattern) });
     if (f.severity === 'critical' && f.pattern && f.key) {
       const s = wrong.get(f.pattern) ?? new Set<string>();
       s.add(f.key);

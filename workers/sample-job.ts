@@ -27,7 +27,9 @@ export async function processSampleJob(deps: ServiceDeps): Promise<SampleResult>
       const keys = await randomKeys(shard, n);
       sampled += keys.length;
       if (keys.length === 0) continue;
+      const stop = deps.metrics.checkBatchDuration.startTimer({ path: 'sample' });
       const outcome = await checkBatch(s.ctx, shard, keys);
+      stop();
       scanned += outcome.scanned;
       await recordOutcome(deps, outcome, { path: 'sample' });
     }

@@ -70,9 +70,11 @@ export async function startService(config: TenantwatchConfig, log: Logger, opts:
     cleanup.push(() => queues.close());
     const abort = new AbortController();
     const bucket = new SharedTokenBucket(queueRedis, `${QUEUE_PREFIX}:rate:${state.schema}`, config.sweep.rate);
-    const session = new SessionHolder(() => openScanSession(config, { bucket, forgetTenantsAfterMs: FORGET_TENANTS_MS }));
+    const metrics = opts.metrics ?? createMetrics();
+    const session = new SessionHolder(() => openScanSession(config, { bucket, forgetTenantsAfterMs: FORGET_TENANTS_MS, observeOwnerQuery: (sec) => metrics.ownerQueryDuration.observe(sec) }));
     cleanup.push(() => session.close());
-    const deps: ServiceDeps = { config, state, queueRedis, queues, session, metrics: opts.metrics ?? createMetrics(), log, shutdown: abort.signal };
+    const deps: ServiceDeps = { config, state, queueRedis, queues, session, metrics, log, shutdown: abort.signal };
+    metrics.sweepEvery.set(config.sweep.everyMs / 1000);
 
     const schedule = async () => {
       await queues.sweep.upsertJobScheduler('sweep', { every: config.sweep.everyMs }, { name: 'sweep', data: { reason: 'scheduled' } satisfies SweepJob, opts: SWEEP_RETRIED });
@@ -119,6 +121,7 @@ export async function startService(config: TenantwatchConfig, log: Logger, opts:
     }
     const realtime = config.realtime.keyspaceEvents ? startRealtime(deps, (reason) => requestSweep(deps, reason)) : undefined;
     if (!realtime) deps.metrics.realtimeEnabled.set(0);
+    void publishFigures(deps);
     const figures = setInterval(() => void publishFigures(deps), FIGURES_EVERY_MS);
     cleanup.push(async () => clearInterval(figures));
     log.info({ concurrency: opts.concurrency ?? 4, realtime: config.realtime.keyspaceEvents, sweepEveryMs: config.sweep.everyMs, rate: config.sweep.rate }, 'watchdog started');
@@ -162,9 +165,17 @@ async function publishFigures(deps: ServiceDeps): Promise<void> {
   try {
     const status = await readStatus(deps.state.pool, { samplePerMinute: deps.config.sweep.sample });
     for (const [pattern, c] of Object.entries(status.correctness.patterns)) {
-      if (c.ratio !== undefined) deps.metrics.patternCorrectRatio.set({ pattern }, c.ratio);
-      if (c.nines !== undefined) deps.metrics.patternCorrectNines.set({ pattern }, c.nines);
+      if (c.ratio !== undefined) deps.metrics.tenantCorrectRatio.set({ pattern }, c.ratio);
+      if (c.nines !== undefined) deps.metrics.tenantCorrectNines.set({ pattern }, c.nines);
     }
+    for (const [severity, n] of Object.entries(status.openIncidents)) deps.metrics.openIncidents.set({ severity }, n);
+    const last = status.lastSweep;
+    if (last?.finishedAt) {
+      deps.metrics.lastSweepFinished.set(new Date(last.finishedAt).getTime() / 1000);
+      deps.metrics.sweepDuration.set((new Date(last.finishedAt).getTime() - new Date(last.startedAt).getTime()) / 1000);
+    }
+    const cur = status.currentSweep;
+    if (cur?.progress !== undefined) deps.metrics.sweepProgress.set(cur.progress);
   } catch (err) {
     deps.log.warn({ err: describeError(err) }, 'could not read the correctness figures');
   }

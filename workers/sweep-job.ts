@@ -89,6 +89,9 @@ export async function processSweepJob(deps: ServiceDeps, job: Job<SweepJob>): Pr
         const scanned = await scannedBy(deps, sweep.id);
         deps.metrics.sweeps.inc({ outcome: 'done' });
         deps.metrics.sweepKeysScanned.set(scanned);
+        deps.metrics.sweepProgress.set(1);
+        deps.metrics.lastSweepFinished.set(Date.now() / 1000);
+        deps.metrics.sweepDuration.set((Date.now() - sweep.startedAt.getTime()) / 1000);
         deps.metrics.incidentsResolved.inc(closed.resolvedIncidents.length);
         log.info({ scanned, resolvedFindings: closed.resolvedFindings, resolvedIncidents: closed.resolvedIncidents.length }, 'sweep finished');
         return { sweepId: sweep.id, state: 'done', scanned };
@@ -185,6 +188,7 @@ async function logProgress(deps: ServiceDeps, sweep: SweepState, log: ServiceDep
     if (!r) return;
     const scanned = Number(r.scanned);
     deps.metrics.sweepKeysScanned.set(scanned);
+    if (r.total !== null && Number(r.total) > 0) deps.metrics.sweepProgress.set(Math.min(1, scanned / Number(r.total)));
     log.info({ scanned, total: r.total === null ? undefined : Number(r.total), keysPerSecond: Math.round(scanned / Math.max(1, r.secs)) }, 'sweep progress');
   } catch {
     // Progress is informational; the sweep's own queries surface real failures.

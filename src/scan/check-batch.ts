@@ -26,6 +26,8 @@ export interface CheckContext {
   bucket: RateLimiter;
   /** Only keys of these patterns are checked (`--pattern`). */
   patternFilter?: ReadonlySet<string>;
+  /** Told how long each owner query took (the service's histogram). */
+  observeOwnerQuery?: (seconds: number) => void;
 }
 
 interface Pending {
@@ -154,7 +156,9 @@ async function askOwners(ctx: CheckContext, drafts: readonly EntryDraft[], out: 
   if (!ctx.source) return result;
   for (const [checks, list] of byPattern) {
     try {
+      const started = performance.now();
       const answers = await checks.ownerQuery!.run(ctx.source, list.map((l) => l.probe));
+      ctx.observeOwnerQuery?.((performance.now() - started) / 1000);
       list.forEach((l, i) => (result[l.d]![l.u] = answers[i]));
     } catch (err) {
       if (!(err instanceof OwnerQueryFailed)) throw err;

@@ -20,7 +20,7 @@ export interface ScanSession {
  * Connect to the cache and (when a pattern needs it) the source, verify the owner tables,
  * and compile the registry: everything `scan`, `check` and the workers share.
  */
-export async function openScanSession(config: TenantwatchConfig, opts: { rate?: number; bucket?: RateLimiter; patternFilter?: ReadonlySet<string>; forgetTenantsAfterMs?: number } = {}): Promise<ScanSession> {
+export async function openScanSession(config: TenantwatchConfig, opts: { rate?: number; bucket?: RateLimiter; patternFilter?: ReadonlySet<string>; forgetTenantsAfterMs?: number; observeOwnerQuery?: (seconds: number) => void } = {}): Promise<ScanSession> {
   const needsSource = config.patterns.some((p) => p.owner) || config.tenants !== undefined;
   let source: pg.Pool | undefined;
   if (needsSource && config.source) source = await connectSource(config.source.url, config.source.statementTimeoutMs);
@@ -37,6 +37,7 @@ export async function openScanSession(config: TenantwatchConfig, opts: { rate?: 
       tenants: config.tenants && tenantsTable ? new TenantDirectory(config.tenants.table, config.tenants.id, tenantsTable.get(config.tenants.id)!, opts.forgetTenantsAfterMs) : undefined,
       bucket: opts.bucket ?? new TokenBucket(opts.rate ?? config.sweep.rate),
       patternFilter: opts.patternFilter,
+      observeOwnerQuery: opts.observeOwnerQuery,
     };
     const c = cache;
     return {

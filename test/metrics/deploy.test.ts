@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { createMetrics } from '../../src/metrics/metrics.js';
+
+/** Every metric name the registry exports, with the suffixes Prometheus derives from histograms. */
+async function exported(): Promise<Set<string>> {
+  const metrics = createMetrics();
+  const names = new Set<string>();
+  for (const m of await metrics.registry.getMetricsAsJSON()) {
+    names.add(m.name);
+    if (m.type === 'histogram') for (const s of ['_bucket', '_sum', '_count']) names.add(`${m.name}${s}`);
+  }
+  return names;
+}
+
+function referenced(expr: string): string[] {
+  return [...expr.matchAll(/\btenantwatch_[a-z_]+/g)].map((m) => m[0]);
+}
+
+describe('the monitoring shipped in deploy/', () => {
+  it('exports every metric the issue names, with the tenantwatch_ prefix and no tenant label', async () => {
+    const names = await exported();
+    for (const n of ['keys_scanned_total', 'findings_total', 'open_incidents', 'sweep_duration_seconds', 'sweep_progress_ratio', 'check_batch_duration_seconds', 'decode_failures_total', 'owner_query_duration_seconds', 'realtime_events_total', 'alert_deliveries_total', 'tenant_correct_ratio']) {
+      expect(names).toContain(`tenantwatch_${n}`);
+    }
+    expect([...names].every((n) => n.startsWith('tenantwatch_'))).toBe(true);
+    const labels = (await createMetrics().registry.getMetricsAsJSON()).flatMap((m) => m.values.flatMap((v) => Object.keys(v.labels)));
+    expect(labels).not.toContain('tenant');
+  });
+
+  it('alerts on a watchdog that finished no sweep within 3× sweep.every, and on failing deliveries, using only exported metrics', async () => {
+    const names = await exported();
+    const doc = parse(readFileSync('deploy/prometheus-rules.yml', 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] };
+    const rules = doc.groups.flatMap((g) => g.rules);
+    expect(rules.map((r) => r.alert)).toEqual(expect.arrayContaining(['TenantwatchNoSweepFinished', 'TenantwatchAlertDeliveriesFailing']));
+    expect(rules.find((r) => r.alert === 'TenantwatchNoSweepFinished')!.expr).toContain('3 * max(tenantwatch_sweep_every_seconds)');
+    for (const r of rules) for (const m of referenced(r.expr)) expect(names, `${r.alert} uses ${m}`).toContain(m);
+  });
+
+  it('ships a Grafana dashboard whose every panel queries exported metrics', async () => {
+    const names = await exported();
+    const dash = JSON.parse(readFileSync('deploy/grafana-dashboard.json', 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
+    expect(dash.panels.length).toBeGreaterThan(5);
+    for (const p of dash.panels) {
+      expect(p.targets.length).toBeGreaterThan(0);
+      for (const t of p.targets) for (const m of referenced(t.expr)) expect(names, `${p.title} uses ${m}`).toContain(m);
+    }
+  });
+});
