@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { sleep } from './rate-limit.js';
 
 /** Anything that paces cache reads: the per-process TokenBucket or the shared one below. */
 export interface RateLimiter {
@@ -46,14 +47,4 @@ export class SharedTokenBucket implements RateLimiter {
     const wait = await this.reserve(n);
     if (wait > 0) await sleep(wait, signal);
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }
