@@ -244,6 +244,21 @@ patterns:
     await page.close();
   }, 20_000);
 
+  it('opens with the findings of the incident an alert links to (?incident=<id>)', async () => {
+    const id = (await state.pool.query<{ id: string }>(`select id::text from incidents order by id limit 1`)).rows[0]!.id;
+    const page = await browser.newPage();
+    page.setDefaultTimeout(5000);
+    await page.goto(`${baseUrl}/?incident=${id}`);
+    await page.fill('#token', TOKEN);
+    await page.click('#login-form button[type=submit]');
+    await page.locator('#findings-body tr').first().waitFor();
+    expect(await page.inputValue('#f-incident')).toBe(id);
+    const shown = await page.locator('#findings-body tr').allTextContents();
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.every((row) => row.includes(`incident #${id}`))).toBe(true);
+    await page.close();
+  }, 15_000);
+
   it('forgets the token and asks again when the API starts refusing it', async () => {
     const page = await browser.newPage();
     page.setDefaultTimeout(5000);

@@ -467,6 +467,10 @@ export const DASHBOARD_SCRIPT = String.raw`
     }
   }
 
+  // Alerts link to ?incident=<id>: open the page with the findings filtered to that incident.
+  const linked = new URLSearchParams(location.search).get('incident');
+  if (linked && /^[0-9]{1,19}$/.test(linked)) ui.fIncident.value = linked;
+
   if (sessionStorage.getItem(TOKEN_KEY)) signIn();
   else signOut('');
 })();
