@@ -13,7 +13,7 @@ commands:
   check      the same checks for named keys
   audit      keys per pattern, unregistered key shapes, unscoped patterns
   lint-keys  find cache writes in source code whose keys are unregistered or lack tenant scope
-  demo       seed a demo app with planted leaks and scan it
+  demo       seed a demo app with planted leaks, scan it, then watch it (dashboard)
   start      the always-on watchdog: sweeps, sampling, real-time checks, incidents
   migrate    create or upgrade the state schema
 
