@@ -138,10 +138,11 @@ export interface SweepRow {
 }
 
 export async function sweepRows(pool: pg.Pool): Promise<SweepRow[]> {
+  // Ordered by the bigint column, not by the text alias (which puts sweep 10 before 2).
   const res = await pool.query<{ id: string; status: string; scanned: string; secs: number | null; fin: number | null }>(
     `select id::text, status, scanned::text, extract(epoch from finished_at - started_at)::float8 as secs,
             (extract(epoch from finished_at) * 1000)::float8 as fin
-       from ${STATE_SCHEMA}.sweeps order by id`,
+       from ${STATE_SCHEMA}.sweeps s order by s.id`,
   );
   return res.rows.map((r) => ({ id: Number(r.id), status: r.status, scanned: Number(r.scanned), seconds: r.secs, finishedAtMs: r.fin }));
 }
