@@ -82,9 +82,10 @@ describe('RespConnection', () => {
     const conn = await RespConnection.open(db.url);
     const [reply] = await conn.exec([['CLIENT', 'ID']]);
     const id = reply![1];
-    const pending = conn.exec([['BLPOP', 'never', 5]]);
+    // The assertion is attached before the kill: the rejection may arrive before KILL's reply.
+    const pending = expect(conn.exec([['BLPOP', 'never', 5]])).rejects.toThrow();
     await db.redis.client('KILL', 'ID', String(id));
-    await expect(pending).rejects.toThrow();
+    await pending;
     await expect(conn.exec([['PING']])).rejects.toThrow();
   });
 });
