@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Job } from 'bullmq';
 import type { CacheShard } from '../src/cache/connect-cache.js';
 import { scanKeys } from '../src/cache/scan-keys.js';
@@ -11,6 +12,8 @@ export interface SweepJob {
   reason: string;
   /** Resume the unfinished sweep if there is one; never start a new one. */
   resumeOnly?: boolean;
+  /** The sweep this job claimed: a retry of the job resumes that sweep or, if it ended, stops. */
+  sweepId?: number;
 }
 
 export type SweepResult = { sweepId: number; state: 'done' | 'interrupted' | 'failed'; scanned: number } | { state: 'skipped'; why: string };
@@ -46,6 +49,8 @@ export async function processSweepJob(deps: ServiceDeps, job: Job<SweepJob>): Pr
     return { state: 'skipped', why: 'another sweep is running' };
   }
   try {
+    const covered = await alreadyCovered(deps, job);
+    if (covered) return { state: 'skipped', why: covered };
     return await deps.session.use(async (s) => {
       const shards = s.cache.shards;
       const total = await countKeys(shards);
@@ -54,6 +59,7 @@ export async function processSweepJob(deps: ServiceDeps, job: Job<SweepJob>): Pr
         ? await claimSweep(deps.state.pool, job.data.reason, shards.map((x) => x.name), { total, topology, resumeOnly: true })
         : await claimSweep(deps.state.pool, job.data.reason, shards.map((x) => x.name), { total, topology });
       if (!sweep) return { state: 'skipped', why: 'no unfinished sweep to resume' };
+      if (job.data.sweepId !== sweep.id) await job.updateData({ ...job.data, sweepId: sweep.id });
       const log = deps.log.child({ sweepId: sweep.id });
       log.info({ reason: job.data.reason, resumed: sweep.resumed, shards: shards.length, total }, sweep.resumed ? 'sweep resumed' : 'sweep started');
       const progress = setInterval(() => void logProgress(deps, sweep, log), PROGRESS_LOG_MS);
@@ -104,6 +110,32 @@ export async function processSweepJob(deps: ServiceDeps, job: Job<SweepJob>): Pr
   }
 }
 
+/**
+ * Why this job needs no sweep, if it does not. A retried job whose sweep was finished by another
+ * process (which took over after this one stalled or failed) must not start a second sweep. A
+ * scheduled tick is redundant while the last sweep started within the period: every process
+ * registers the scheduler at start and on a queue reconnect, and BullMQ then queues a tick due
+ * at once, so without this each deploy or restart would sweep the whole cache again.
+ */
+async function alreadyCovered(deps: ServiceDeps, job: Job<SweepJob>): Promise<string | undefined> {
+  if (job.data.sweepId !== undefined) {
+    const res = await deps.state.pool.query<{ status: string }>('select status from sweeps where id = $1', [job.data.sweepId]);
+    const status = res.rows[0]?.status;
+    return status === 'running' ? undefined : `its sweep ${job.data.sweepId} has ended (${status ?? 'removed'})`;
+  }
+  if (job.data.reason !== 'scheduled' || job.data.resumeOnly) return undefined;
+  // A tick a little early (timer jitter) still sweeps: within 90 % of the period is a repeat.
+  const res = await deps.state.pool.query<{ id: string; ago: number }>(
+    `select id::text, extract(epoch from now() - started_at)::float8 as ago from sweeps
+      where status <> 'failed' and not exists (select 1 from sweeps where status = 'running')
+        and started_at > now() - make_interval(secs => $1)
+      order by id desc limit 1`,
+    [(deps.config.sweep.everyMs * 0.9) / 1000],
+  );
+  const last = res.rows[0];
+  return last ? `sweep ${last.id} started ${last.ago.toFixed(1)} s ago, within sweep.every` : undefined;
+}
+
 async function walkShard(deps: ServiceDeps, sweep: SweepState, shard: CacheShard, from: string): Promise<void> {
   const shardIndex = deps.config.cache.cluster ? `${shard.name}` : 'n';
   let before = from;
@@ -112,8 +144,7 @@ async function walkShard(deps: ServiceDeps, sweep: SweepState, shard: CacheShard
   let pagesInStep = 0;
   for await (const page of pages) {
     if (page.keys.length > 0) {
-      // No ':' in BullMQ job ids; the cursor before the page names the page within the walk.
-      const jobId = `s${sweep.id}-${shardIndex.replace(/:/g, '_')}-${before}`;
+      const jobId = batchId(sweep.id, shardIndex, before, page.keys);
       jobs.push({ name: 'batch', data: { sweepId: sweep.id, shard: shard.name, keys: encodeKeys(page.keys) }, opts: { ...RETRIED, jobId } });
     }
     before = page.cursor;
@@ -128,6 +159,20 @@ async function walkShard(deps: ServiceDeps, sweep: SweepState, shard: CacheShard
     pagesInStep = 0;
     if (deps.shutdown.aborted) return;
   }
+}
+
+/**
+ * A batch's job id: the cursor before its page and a digest of the page's keys. A walk resumed
+ * from a checkpoint re-reads pages it had queued; the same page dedupes against its first batch.
+ * The same cursor does not always give the same page: the cache's hash table may have resized
+ * between the reads (the queue's own keys come and go in a shared Redis), and a page named by
+ * its cursor alone was then taken for its first batch, its new keys never checked or counted.
+ * No ':' in BullMQ job ids.
+ */
+export function batchId(sweepId: number, shard: string, cursor: string, keys: readonly Buffer[]): string {
+  const digest = createHash('sha256');
+  for (const k of keys) digest.update(`${k.length}:`).update(k);
+  return `s${sweepId}-${shard.replace(/:/g, '_')}-${cursor}-${digest.digest('hex').slice(0, 16)}`;
 }
 
 async function checkQueueIdle(deps: ServiceDeps): Promise<boolean> {

@@ -152,7 +152,7 @@ interface World {
   redis: PrivateRedis;
   state: string;
   config: string;
-  sweeps(): Promise<{ id: number; status: string; scanned: number; started_at: Date; finished_at: Date | null }[]>;
+  sweeps(): Promise<{ id: number; reason: string; status: string; scanned: number; started_at: Date; finished_at: Date | null }[]>;
   sweep(id: number): Promise<{ status: string; scanned: number } | undefined>;
   patternKeys(sweepId: number): Promise<number>;
   findings(kind: string): Promise<{ key: string; status: string; confirmed: boolean; incident_id: string | null }[]>;
@@ -196,8 +196,8 @@ patterns:
   );
   const q = source.pool;
   const sweeps = async () => {
-    const res = await q.query<{ id: string; status: string; scanned: string; started_at: Date; finished_at: Date | null }>(
-      `select id::text, status, scanned::text, started_at, finished_at from ${state}.sweeps order by id`,
+    const res = await q.query<{ id: string; reason: string; status: string; scanned: string; started_at: Date; finished_at: Date | null }>(
+      `select id::text, reason, status, scanned::text, started_at, finished_at from ${state}.sweeps order by id`,
     );
     return res.rows.map((r) => ({ ...r, id: Number(r.id), scanned: Number(r.scanned) }));
   };
@@ -310,7 +310,8 @@ describe('a worker killed mid-sweep', () => {
 
       // Killed mid-sweep, not after it; one sweep, finished by the survivor.
       expect(atKill.scanned).toBeLessThan(KEYS);
-      expect((await world.sweeps()).map((s) => s.id)).toEqual([sweepId]);
+      const sweeps = await world.sweeps();
+      expect(sweeps.map((s) => s.id), `${JSON.stringify(sweeps)}\n--- killed:\n${started.output().slice(-6000)}\n--- survivor:\n${other.output().slice(-6000)}`).toEqual([sweepId]);
       await expectEveryKeyChecked(world, sweepId);
       await expectOneIncidentPerKindAndPattern(world);
     },

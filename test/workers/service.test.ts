@@ -1,7 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startService, requestSweep, type Service } from '../../workers/start-service.js';
 import { processSampleJob } from '../../workers/sample-job.js';
+import { batchId } from '../../workers/sweep-job.js';
 import { readStatus } from '../../src/state/read-status.js';
+import { recordBatch } from '../../src/state/record-batch.js';
 import { usePgSchema, type PgSchema } from '../helpers/pg-schema.js';
 import { useRedisDb, type RedisDb } from '../helpers/redis-db.js';
 import { seedOwners } from '../helpers/scan-fixture.js';
@@ -45,6 +47,9 @@ async function start(opts: Partial<ServiceConfigOptions> = {}): Promise<Service>
 const doneSweeps = async () => (await state.pool.query<{ id: string }>(`select id::text from sweeps where status = 'done' order by id`)).rows.map((r) => r.id);
 const finding = async (key: string, kind: string) =>
   (await state.pool.query<{ status: string; confirmed: boolean; incident_id: string | null }>('select status, confirmed, incident_id::text from findings where key = $1 and kind = $2', [key, kind])).rows[0];
+/** What the finished sweep jobs the queue still holds returned. */
+const finishedSweepJobs = async (svc: Service) =>
+  (await svc.deps.queues.sweep.getJobs(['completed'])).map((j) => j.returnvalue as { state: string; why?: string });
 const incidents = async () => (await state.pool.query<{ kind: string; pattern: string; status: string }>('select kind, pattern, status from incidents order by id')).rows;
 
 describe('the watchdog service', () => {
@@ -158,4 +163,62 @@ describe('the watchdog service', () => {
     await waitFor('a new complete sweep', async () => (await doneSweeps()).length > 0, 20_000);
     expect((await finding('project:globex:1043', 'cross_tenant_payload'))?.status).toBe('open');
   }, 45_000);
+
+  it('skips a scheduled tick that comes within sweep.every of the last sweep\'s start (a scheduler registered again after a queue Redis restart queues one at once)', async () => {
+    await fresh();
+    await db.redis.set('project:acme:1042', JSON.stringify({ id: 1042, tenant_id: 'acme' }));
+    const svc = await start();
+    await waitFor('the first sweep', async () => (await doneSweeps()).length === 1);
+    await svc.deps.queues.sweep.add('sweep', { reason: 'scheduled' }, { jobId: 'early-tick' });
+    const skipped = await waitFor('the early tick to finish', async () => (await finishedSweepJobs(svc)).find((r) => r.why?.includes('within sweep.every')));
+    expect(skipped.why).toMatch(/^sweep \d+ started [\d.]+ s ago, within sweep\.every$/);
+    expect(await doneSweeps()).toHaveLength(1);
+  });
+
+  it('lets a retried sweep job whose sweep another process finished end there, starting no second sweep', async () => {
+    await fresh();
+    await db.redis.set('project:acme:1042', JSON.stringify({ id: 1042, tenant_id: 'acme' }));
+    const svc = await start();
+    await waitFor('the first sweep', async () => (await doneSweeps()).length === 1);
+    const [id] = await doneSweeps();
+    // What a job that claimed the sweep, stalled and came back carries.
+    await svc.deps.queues.sweep.add('sweep', { reason: 'requested', sweepId: Number(id) }, { jobId: 'claimed-before' });
+    const skipped = await waitFor('the retried job to finish', async () => (await finishedSweepJobs(svc)).find((r) => r.why?.includes('has ended')));
+    expect(skipped).toEqual({ state: 'skipped', why: `its sweep ${id} has ended (done)` });
+    expect(await doneSweeps()).toEqual([id]);
+  });
+
+  it('checks and counts the keys of a page it re-reads from a checkpoint when the page now holds other keys than its first read', async () => {
+    await fresh();
+    await source.pool.query(`insert into ${source.schema}.projects select 'acme', g, 'bulk' from generate_series(5000, 5029) g on conflict do nothing`);
+    for (let i = 0; i < 30; i++) await db.redis.set(`project:acme:${5000 + i}`, JSON.stringify({ id: 5000 + i, tenant_id: 'acme' }));
+    // The walk had queued and checked the page at cursor 0 (then one key), but its checkpoint
+    // did not save: the resumed walk reads cursor 0 again, and finds other keys there now.
+    const unfinished = await state.pool.query<{ id: string }>(`insert into sweeps (reason) values ('checkpoint lost') returning id::text`);
+    const id = Number(unfinished.rows[0]!.id);
+    await state.pool.query(`insert into sweep_shards (sweep_id, shard) values ($1, $2)`, [id, db.url]);
+    const firstRead = [Buffer.from('project:acme:4999')];
+    await recordBatch(state.pool, {
+      findings: [], checkedKeys: ['project:acme:4999'], uncheckedKeys: [], perPattern: new Map([['project', 1]]),
+      sweepId: id, batchId: batchId(id, 'n', '0', firstRead), scanned: 1, minSeverity: 'critical',
+    });
+    await start();
+    await waitFor('the resumed sweep to finish', async () => (await doneSweeps()).includes(String(id)), 20_000);
+    const done = await state.pool.query<{ scanned: string; keys: string }>(
+      `select s.scanned::text, p.keys::text from sweeps s join sweep_patterns p on p.sweep_id = s.id and p.pattern = 'project' where s.id = $1`,
+      [id],
+    );
+    expect(done.rows[0]).toEqual({ scanned: '31', keys: '31' });
+  }, 30_000);
+});
+
+describe('a sweep batch id', () => {
+  it('names a page by its cursor and its keys: the same page read again gets the same id, other keys at that cursor another', () => {
+    const page = [Buffer.from('project:acme:1'), Buffer.from('project:acme:2')];
+    expect(batchId(7, '10.0.0.1:6379', '1536', page)).toBe(batchId(7, '10.0.0.1:6379', '1536', [...page]));
+    expect(batchId(7, '10.0.0.1:6379', '1536', page)).not.toBe(batchId(7, '10.0.0.1:6379', '1536', page.slice(1)));
+    // Key boundaries count: two keys are not their concatenation.
+    expect(batchId(7, 'n', '0', [Buffer.from('ab'), Buffer.from('c')])).not.toBe(batchId(7, 'n', '0', [Buffer.from('a'), Buffer.from('bc')]));
+    expect(batchId(7, '10.0.0.1:6379', '1536', page)).not.toContain(':');
+  });
 });
