@@ -8,6 +8,7 @@ import type { LintSettings } from './lint-settings.js';
 import { CallSiteMatcher } from './match-call-site.js';
 import { TemplateResolver, renderTemplate } from './resolve-template.js';
 import { findSuppressions, type Suppressions } from './suppressions.js';
+import { indexFile } from './file-index.js';
 
 /** Where a file sits: its path relative to the PATH argument, and that argument as given. */
 export interface SourceFile {
@@ -37,10 +38,10 @@ export function lintSource(source: string, where: SourceFile, settings: LintSett
     results.push(finding(where, suppressions, { line: line + 1, column: column + 1, call, reason, severity, parts, pattern }));
   };
 
-  const error = root.find({ rule: { kind: 'ERROR' } });
-  if (error !== null) report(error, '', 'parse_error');
+  const file = indexFile(root, adapter);
+  if (file.error !== undefined) report(file.error, '', 'parse_error');
 
-  const resolver = new TemplateResolver(adapter, settings.tenants);
+  const resolver = new TemplateResolver(adapter, settings.tenants, file);
   const matcher = new CallSiteMatcher(settings.tables[adapter.id], lookAlikesOf(adapter.id), adapter, source);
   const judge = (node: SgNode, call: string, parts: TemplatePart[] | undefined, framework: string): void => {
     if (parts === undefined) return report(node, call, 'unresolved');
@@ -50,7 +51,8 @@ export function lintSource(source: string, where: SourceFile, settings: LintSett
     if (verdict.reason) report(node, call, verdict.reason, full, verdict.pattern);
   };
 
-  for (const node of root.findAll(callRule(adapter, settings.tables[adapter.id]))) {
+  const names = methodNames(settings.tables[adapter.id]);
+  for (const node of names.test(source) ? file.calls.filter((c) => names.test(c.text())) : []) {
     const call = adapter.readCall(node);
     if (call === undefined || !matcher.hasMethod(call.method)) continue;
     const site = matcher.match(call);
@@ -75,32 +77,21 @@ export function lintSource(source: string, where: SourceFile, settings: LintSett
   return results;
 }
 
-type Rule = { kind?: string; field?: string; regex?: string; has?: Rule };
-const CALL_RULES = new WeakMap<readonly CallSite[], { rule: { any: Rule[] } }>();
+const METHOD_NAMES = new WeakMap<readonly CallSite[], RegExp>();
 
 /**
- * Calls whose method name is in the table, found by ast-grep itself: most calls of a file are
- * not cache writes, and asking the parser for them one by one costs more than parsing the file.
+ * The table's method names as whole identifiers. A call can be a write only if its text holds
+ * one, and reading a call's parts from the tree costs more than parsing it, while most calls of
+ * a file are not cache writes.
  */
-function callRule(adapter: LanguageAdapter, table: readonly CallSite[]): { rule: { any: Rule[] } } {
-  let rule = CALL_RULES.get(table);
-  if (rule === undefined) {
+function methodNames(table: readonly CallSite[]): RegExp {
+  let regex = METHOD_NAMES.get(table);
+  if (regex === undefined) {
     const names = [...new Set(table.flatMap((site) => site.methods))].map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    // C# generic calls (`Set<T>(…)`) keep their type arguments in the name.
-    const regex = `^(?:${names.join('|')})(?:<[^()]*>)?$`;
-    rule = {
-      rule: {
-        any: adapter.callKinds.map((kind) => {
-          const path = adapter.methodFields[kind] ?? [];
-          let has: Rule = { field: path.at(-1), regex };
-          for (const field of path.slice(0, -1).reverse()) has = { field, has };
-          return { kind, has };
-        }),
-      },
-    };
-    CALL_RULES.set(table, rule);
+    regex = new RegExp(`(?<![\\w$])(?:${names.join('|')})(?![\\w$])`);
+    METHOD_NAMES.set(table, regex);
   }
-  return rule;
+  return regex;
 }
 
 /** The key expressions of a write: one, or several for mset-like calls; undefined when absent. */

@@ -92,9 +92,8 @@ export interface LanguageAdapter {
   id: LanguageId;
   /** ast-grep language name. */
   grammar: string;
-  /** Node kinds that are calls, each with the field path to its method name (for a native pre-filter). */
+  /** Node kinds that are calls. */
   callKinds: readonly string[];
-  methodFields: Readonly<Record<string, readonly string[]>>;
   readCall(node: SgNode): CallShape | undefined;
   shape(node: SgNode): ExprShape;
   /** Kinds that open a function scope (for same-function variables). */

@@ -1,8 +1,8 @@
 import type { SgNode } from '@ast-grep/napi';
+import { extentOf, type Extent, type FileIndex } from './file-index.js';
 import { parseBraceFormat, parsePrintf, type FormatPiece } from './format-string.js';
 import type { ExprShape, LanguageAdapter, TemplatePart } from './lint-types.js';
 import type { TenantExpressions } from './tenant-expressions.js';
-import { kindOf } from './languages/syntax-helpers.js';
 
 // A variable assigned from a variable assigned from …: deep chains are rare and a cycle
 // (`k = k + "x"`) must end.
@@ -17,20 +17,18 @@ interface Assignment {
 /**
  * Resolves key expressions of one parsed file into templates. Variables are looked up in the
  * enclosing function, then in the functions around it, then in the whole file: the assignment
- * nearest before the use wins.
+ * nearest before the use wins. Scopes are worked out from the text offsets of the file's index:
+ * walking the tree node by node from JavaScript cost more than parsing the file.
  */
 export class TemplateResolver {
-  private readonly scopes = new Map<number, Assignment[]>();
-  private readonly functionKinds: ReadonlySet<string>;
-  private readonly assignmentRule: { rule: { any: Array<{ kind: string }> } };
+  private assignments?: Assignment[];
+  private functions?: Extent[];
 
   constructor(
     private readonly adapter: LanguageAdapter,
     private readonly tenants: TenantExpressions,
-  ) {
-    this.functionKinds = new Set(adapter.functionKinds);
-    this.assignmentRule = { rule: { any: adapter.assignmentKinds.map((kind) => ({ kind })) } };
-  }
+    private readonly file: FileIndex,
+  ) {}
 
   /** The template of a key argument, or undefined when it has no literal text to go by. */
   resolveKey(node: SgNode): TemplatePart[] | undefined {
@@ -105,45 +103,36 @@ export class TemplateResolver {
     return out;
   }
 
+  /**
+   * The value last assigned to `name` before the use, in the innermost function around it that
+   * has one, else further out, else anywhere earlier in the file. A function's assignments
+   * include those of functions nested in it.
+   */
   private lookup(use: SgNode, name: string): SgNode | undefined {
-    const at = use.range().start.index;
-    let scope = this.scopeOf(use);
-    for (;;) {
-      const found = this.assignmentsOf(scope)
-        .filter((a) => a.name === name && a.start < at)
-        .at(-1);
+    const assignments = this.namedAssignments();
+    const { start, end } = use.range();
+    const at = start.index;
+    this.functions ??= this.file.functions.map(extentOf);
+    const around = this.functions.filter((f) => f.start <= at && end.index <= f.end && !(f.start === at && f.end === end.index));
+    // Innermost first: the enclosing functions nest, so the latest start is the innermost.
+    around.sort((a, b) => b.start - a.start);
+    for (const scope of [...around, { start: 0, end: Infinity }]) {
+      let found: Assignment | undefined;
+      for (const a of assignments) {
+        if (a.start >= at) break;
+        if (a.start >= scope.start && a.start < scope.end && a.name === name) found = a;
+      }
       if (found) return found.value;
-      if (scope.parent() === null) break;
-      scope = this.scopeOf(scope);
     }
     return undefined;
   }
 
-  /** The innermost function around a node, or the file's root. */
-  private scopeOf(node: SgNode): SgNode {
-    let current = node.parent();
-    let last = node;
-    while (current !== null) {
-      if (this.functionKinds.has(kindOf(current))) return current;
-      last = current;
-      current = current.parent();
-    }
-    return last;
-  }
-
-  private assignmentsOf(scope: SgNode): Assignment[] {
-    const id = scope.id();
-    let list = this.scopes.get(id);
-    if (list === undefined) {
-      // Assignments in nested functions are included: telling them apart costs a parent walk per
-      // assignment (most of the linter's time), and the nearest assignment before the use is
-      // almost always in the use's own function anyway.
-      list = scope
-        .findAll(this.assignmentRule)
-        .flatMap((node) => this.adapter.readAssignment(node).map((a) => ({ ...a, start: node.range().start.index })));
-      this.scopes.set(id, list);
-    }
-    return list;
+  private namedAssignments(): Assignment[] {
+    this.assignments ??= this.file.assignments.flatMap((node) => {
+      const { start } = extentOf(node);
+      return this.adapter.readAssignment(node).map((a) => ({ ...a, start }));
+    });
+    return this.assignments;
   }
 }
 

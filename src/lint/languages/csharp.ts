@@ -78,7 +78,6 @@ export const CSHARP: LanguageAdapter = {
   id: 'csharp',
   grammar: 'csharp',
   callKinds: ['invocation_expression'],
-  methodFields: { invocation_expression: ['function', 'name'] },
   readCall,
   shape,
   functionKinds: ['method_declaration', 'constructor_declaration', 'local_function_statement', 'lambda_expression', 'anonymous_method_expression'],

@@ -55,7 +55,6 @@ export const GO: LanguageAdapter = {
   id: 'go',
   grammar: 'go',
   callKinds: ['call_expression'],
-  methodFields: { call_expression: ['function', 'field'] },
   readCall,
   shape,
   functionKinds: ['function_declaration', 'method_declaration', 'func_literal'],

@@ -130,7 +130,6 @@ export const JAVA: LanguageAdapter = {
   id: 'java',
   grammar: 'java',
   callKinds: ['method_invocation'],
-  methodFields: { method_invocation: ['name'] },
   readCall,
   shape,
   functionKinds: ['method_declaration', 'constructor_declaration', 'lambda_expression'],

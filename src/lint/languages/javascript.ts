@@ -72,7 +72,6 @@ function adapter(id: 'javascript' | 'typescript', grammar: string): LanguageAdap
     id,
     grammar,
     callKinds: ['call_expression'],
-    methodFields: { call_expression: ['function', 'property'] },
     readCall,
     shape,
     functionKinds: ['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration', 'function'],

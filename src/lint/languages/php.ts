@@ -81,7 +81,6 @@ export const PHP: LanguageAdapter = {
   id: 'php',
   grammar: 'php',
   callKinds: Object.keys(CALLS),
-  methodFields: { member_call_expression: ['name'], nullsafe_member_call_expression: ['name'], scoped_call_expression: ['name'], function_call_expression: ['function'] },
   readCall,
   shape,
   functionKinds: ['function_definition', 'method_declaration', 'anonymous_function', 'anonymous_function_creation_expression', 'arrow_function'],

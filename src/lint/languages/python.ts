@@ -112,7 +112,6 @@ export const PYTHON: LanguageAdapter = {
   id: 'python',
   grammar: 'python',
   callKinds: ['call'],
-  methodFields: { call: ['function', 'attribute'] },
   readCall,
   shape,
   functionKinds: ['function_definition', 'lambda'],

@@ -85,7 +85,6 @@ export const RUBY: LanguageAdapter = {
   id: 'ruby',
   grammar: 'ruby',
   callKinds: ['call'],
-  methodFields: { call: ['method'] },
   readCall,
   shape,
   functionKinds: ['method', 'singleton_method', 'block', 'do_block', 'lambda'],
