@@ -6,7 +6,7 @@ import { checkpoint, claimSweep, failSweep, finishSweep, pendingBatches, type Sw
 import { encodeKeys, type CheckJob } from './check-job.js';
 import { RETRIED } from './queues.js';
 import type { ServiceDeps } from './service-deps.js';
-import { tryLockSweep } from './sweep-lock.js';
+import { tryLockSweep, type SweepLock } from './sweep-lock.js';
 
 export interface SweepJob {
   reason: string;
@@ -67,13 +67,14 @@ export async function processSweepJob(deps: ServiceDeps, job: Job<SweepJob>): Pr
         await Promise.all(
           sweep.shards.map(async (st) => {
             if (st.done) return;
-            await walkShard(deps, sweep, shards.find((x) => x.name === st.shard)!, st.cursor);
+            await walkShard(deps, sweep, shards.find((x) => x.name === st.shard)!, st.cursor, lock);
           }),
         );
         if (deps.shutdown.aborted) return interrupted(deps, sweep, log);
         let idleSince: number | undefined;
         while ((await pendingBatches(deps.state.pool, sweep.id)) > 0) {
           if (deps.shutdown.aborted) return interrupted(deps, sweep, log);
+          lock.assertHeld();
           // Batches pending in the state but absent from the queue were lost with it (a queue
           // Redis restarted without persistence): this sweep cannot complete, so it fails and a
           // new one starts from scratch. Nothing is resolved on the strength of a partial sweep.
@@ -87,6 +88,7 @@ export async function processSweepJob(deps: ServiceDeps, job: Job<SweepJob>): Pr
           }
           await sleep(POLL_MS);
         }
+        lock.assertHeld();
         // Keys that moved between shards under the sweep were never seen, not gone.
         const now = await deps.session.use(async (cur) => topologyOf(cur.cache.shards));
         const stable = sweep.topology === undefined || sweep.topology === now;
@@ -136,7 +138,7 @@ async function alreadyCovered(deps: ServiceDeps, job: Job<SweepJob>): Promise<st
   return last ? `sweep ${last.id} started ${last.ago.toFixed(1)} s ago, within sweep.every` : undefined;
 }
 
-async function walkShard(deps: ServiceDeps, sweep: SweepState, shard: CacheShard, from: string): Promise<void> {
+async function walkShard(deps: ServiceDeps, sweep: SweepState, shard: CacheShard, from: string, lock: SweepLock): Promise<void> {
   const shardIndex = deps.config.cache.cluster ? `${shard.name}` : 'n';
   let before = from;
   const pages = scanKeys(shard.redis, { count: deps.config.sweep.count, cursor: from, signal: deps.shutdown });
@@ -149,6 +151,9 @@ async function walkShard(deps: ServiceDeps, sweep: SweepState, shard: CacheShard
     }
     before = page.cursor;
     if (++pagesInStep < PAGES_PER_STEP && page.cursor !== '0' && !deps.shutdown.aborted) continue;
+    // Without the lock another process may be walking this shard too: stop, and let the retry
+    // take the lock again or find the sweep finished.
+    lock.assertHeld();
     if (jobs.length > 0) {
       await waitForRoom(deps);
       await deps.queues.check.addBulk(jobs);

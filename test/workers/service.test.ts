@@ -188,6 +188,33 @@ describe('the watchdog service', () => {
     expect(await doneSweeps()).toEqual([id]);
   });
 
+  it('stops a sweep whose lock connection dropped, and its retry takes the lock again and completes it with every key counted', async () => {
+    await fresh();
+    await source.pool.query(`insert into ${source.schema}.projects select 'acme', g, 'bulk' from generate_series(6000, 8999) g on conflict do nothing`);
+    const seed = db.redis.pipeline();
+    for (let i = 6000; i < 9000; i++) seed.set(`project:acme:${i}`, JSON.stringify({ id: i, tenant_id: 'acme' }));
+    await seed.exec();
+    // 3,000 keys at 1,000 keys/s: a sweep of about three seconds.
+    const svc = await start({ rate: 1000 });
+    const running = await waitFor('the sweep to pass 300 keys', async () =>
+      (await state.pool.query<{ id: string }>(`select id::text from sweeps where status = 'running' and scanned >= 300`)).rows[0]);
+    // The backend holding this schema's sweep lock (a bigint key: classid is its high half).
+    const terminated = await state.pool.query<{ ok: boolean }>(
+      `select pg_terminate_backend(l.pid) as ok from pg_locks l
+        where l.locktype = 'advisory' and l.granted and l.objsubid = 1
+          and l.classid::bigint = (hashtext($1)::bigint >> 32) & 4294967295
+          and l.objid::bigint = hashtext($1)::bigint & 4294967295`,
+      [`tenantwatch:sweep:${state.schema}`],
+    );
+    expect(terminated.rows.map((r) => r.ok)).toEqual([true]);
+    await waitFor('the sweep to finish', async () => (await doneSweeps()).includes(running.id), 30_000);
+    const sweep = await state.pool.query<{ scanned: string }>('select scanned::text from sweeps where id = $1', [running.id]);
+    expect(Number(sweep.rows[0]!.scanned)).toBeGreaterThanOrEqual(3000);
+    expect(await doneSweeps()).toEqual([running.id]);
+    const jobs = await svc.deps.queues.sweep.getJobs(['completed']);
+    expect(jobs.some((j) => j.stacktrace.some((t) => t.includes('the sweep lock was lost')))).toBe(true);
+  }, 45_000);
+
   it('checks and counts the keys of a page it re-reads from a checkpoint when the page now holds other keys than its first read', async () => {
     await fresh();
     await source.pool.query(`insert into ${source.schema}.projects select 'acme', g, 'bulk' from generate_series(5000, 5029) g on conflict do nothing`);
