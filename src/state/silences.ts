@@ -148,7 +148,7 @@ export async function matchingSilence(pool: pg.Pool | pg.PoolClient, target: Sil
   const res = await pool.query<SilenceRow>(
     `with active as (
        select * from silences
-        where starts_at <= $4 and coalesce(expired_at, ends_at) > $4
+        where starts_at <= coalesce($4, now()) and coalesce(expired_at, ends_at) > coalesce($4, now())
           and (kind is null or kind = $1) and (pattern is null or pattern = $2)
      ), pairs as (
        select p->>'owner' as owner, p->>'exposed' as exposed from jsonb_array_elements($3::jsonb) p
@@ -160,7 +160,9 @@ export async function matchingSilence(pool: pg.Pool | pg.PoolClient, target: Sil
                               where not exists (select 1 from active b where b.tenant in (p.owner, p.exposed))))
       order by (a.tenant is null) desc, coalesce(a.expired_at, a.ends_at) desc, a.id
       limit 1`,
-    [target.kind, target.pattern, JSON.stringify(target.pairs), target.at ?? new Date()],
+    // Without a time, Postgres's own clock: the silences' times are its microseconds, and a
+    // millisecond Date read just after an expiry could still fall before it.
+    [target.kind, target.pattern, JSON.stringify(target.pairs), target.at ?? null],
   );
   return res.rows[0] ? toSilence(res.rows[0]) : null;
 }
