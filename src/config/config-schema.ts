@@ -135,7 +135,6 @@ export const configSchema = z.object({
   unregistered: z.enum(['critical', 'warning', 'info', 'ignore']).default('warning'),
   patterns: z.array(pattern).default([]),
   alerts: alerts.default(ALERT_DEFAULTS),
-  // Sections owned by later features; validated there, carried through here untouched.
   api: z
     .strictObject({
       host: z.string().min(1).default('0.0.0.0'),

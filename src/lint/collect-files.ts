@@ -3,8 +3,15 @@ import { join, relative, sep } from 'node:path';
 import { UsageError } from '../errors.js';
 import { adapterFor } from './languages/index.js';
 
-/** Directories that hold dependencies, build output or VCS data, never the application's own writes. */
-const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'vendor', '.venv', 'venv', '__pycache__', '.tox', 'bin', 'obj', 'target', '.gradle']);
+/**
+ * Directories that hold dependencies, build output or VCS data, never the application's own
+ * writes: a bundle in dist/ would repeat every finding of the source it was built from. A PATH
+ * argument naming one of them is still read; only directories found while walking are skipped.
+ */
+const SKIPPED_DIRS = new Set([
+  'node_modules', '.git', '.hg', '.svn', 'vendor', '.venv', 'venv', '__pycache__', '.tox',
+  'bin', 'obj', 'target', '.gradle', 'dist', 'build', '.next', '.nuxt', 'coverage',
+]);
 
 /** A source file to lint: its path on disk, relative to its PATH argument, and that argument. */
 export interface FoundFile {

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import AjvDraft04 from 'ajv-draft-04';
 import formats from 'ajv-formats';
@@ -99,6 +101,25 @@ describe('tenantwatch lint-keys', () => {
     expect(stdout).toContain('- name: new_resource   # app/views.py:44');
     expect(stdout).toContain('key: "new_resource:{item_id}"');
     expect(stdout).toContain('key: "audit:{tenant}"');
+  });
+
+  it('skips build output and dependencies while walking, but reads one named as a PATH', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tw-lint-skip-'));
+    try {
+      const write = 'import Redis from "ioredis";\nconst redis = new Redis();\nexport const put = (projectId: string) => redis.set(`project:${projectId}`, "x");\n';
+      for (const dir of ['src', 'dist', 'build', 'node_modules/lib']) {
+        mkdirSync(join(root, dir), { recursive: true });
+        writeFileSync(join(root, dir, 'cache.ts'), write);
+      }
+      const walked = JSON.parse((await lintKeys(root, '--json')).stdout) as { files: number; findings: { file: string }[] };
+      expect(walked.files).toBe(1);
+      expect(walked.findings.map((f) => f.file)).toEqual(['src/cache.ts']);
+      const named = JSON.parse((await lintKeys(join(root, 'dist'), '--json')).stdout) as { files: number; findings: { file: string; reason: string }[] };
+      expect(named.files).toBe(1);
+      expect(named.findings.map((f) => [f.file, f.reason])).toEqual([['cache.ts', 'no_tenant_scope']]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('needs only patterns and lint in the config, and refuses bad usage with exit 2', async () => {
