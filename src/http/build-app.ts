@@ -30,7 +30,8 @@ export async function buildApp(deps: ApiDeps, opts: AppOptions = {}): Promise<Fa
     logger: opts.logger ?? false,
     // Keys can be long and attacker-made; bodies here are small (scan requests list keys).
     bodyLimit: 2 * 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } },
+    // allErrors: a 400 names every problem of a request at once (bodies are small: bodyLimit).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(swagger, {
@@ -46,7 +47,9 @@ export async function buildApp(deps: ApiDeps, opts: AppOptions = {}): Promise<Fa
   const tokens = deps.config.api?.tokens ?? [];
   if (tokens.length === 0) deps.log.warn('api.tokens is empty: every /api request will be refused');
   app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/api/')) return;
+    // Decided by the route that matched, not by the raw URL: the router decodes percent-escapes,
+    // so `/%61pi/v1/…` reaches the /api routes. Every route needs a token unless it is public.
+    if (isPublicRoute(req.routeOptions.url)) return;
     const token = matchToken(req.headers.authorization, tokens);
     if (!token) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid bearer token is required' });
     req.apiToken = token;
@@ -60,7 +63,9 @@ export async function buildApp(deps: ApiDeps, opts: AppOptions = {}): Promise<Fa
       deps.log.error({ url: req.url, err: err.message }, 'API request failed');
       return reply.code(status).send({ error: 'internal', message: 'internal error' });
     }
-    return reply.code(status).send({ error: status === 429 ? 'rate_limited' : 'bad_request', message: err.message });
+    // A request that failed its schema: every problem, as the silences route lists its own.
+    const problems = err.validation?.map((v) => `${v.instancePath || '/'} ${v.message ?? 'is invalid'}`.trim());
+    return reply.code(status).send({ error: status === 429 ? 'rate_limited' : 'bad_request', message: err.message, ...(problems ? { problems } : {}) });
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
 
@@ -75,4 +80,11 @@ export async function buildApp(deps: ApiDeps, opts: AppOptions = {}): Promise<Fa
     reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', dashboardCsp({ header: true })).header('x-content-type-options', 'nosniff').send(page),
   );
   return app;
+}
+
+/** Routes that need no token: health, readiness, metrics, the API docs and the dashboard page. */
+function isPublicRoute(route: string | undefined): boolean {
+  // No route matched: the not-found handler answers, and it reveals nothing.
+  if (route === undefined) return true;
+  return route === '/' || route === '/healthz' || route === '/readyz' || route === '/metrics' || route === '/docs' || route.startsWith('/docs/');
 }

@@ -1,4 +1,4 @@
-import { Cluster, Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { TenantwatchConfig } from '../config/validate-config.js';
 import { CacheUnavailable, describeError } from '../errors.js';
 import { EVICT_MAX_BYTES, EVICT_SCRIPT } from './evict-script.js';
@@ -11,6 +11,13 @@ export interface CacheAccess {
 }
 
 /**
+ * How long a ping or an evict may wait. A Cluster client queues commands while it cannot reach
+ * any node (wrong password, every node down) and its commandTimeout only starts once a command
+ * is sent, so without a deadline /readyz and evict would hang instead of answering.
+ */
+const ANSWER_MS = 5000;
+
+/**
  * A lazily connected client: a plain Redis, or an ioredis Cluster so an evict reaches the master
  * of the key's slot even when sweeps read from replicas.
  */
@@ -20,7 +27,8 @@ export function cacheAccess(config: TenantwatchConfig): CacheAccess {
     if (client) return client;
     const opts = { lazyConnect: false, maxRetriesPerRequest: 1, connectTimeout: 5000, commandTimeout: 5000, enableOfflineQueue: true };
     if (config.cache.cluster) {
-      client = new Cluster(config.cache.cluster.nodes.map((u) => ({ host: new URL(u).hostname, port: Number(new URL(u).port || 6379) })), { redisOptions: opts });
+      const nodes = config.cache.cluster.nodes.map((u) => ({ host: new URL(u).hostname, port: Number(new URL(u).port || 6379) }));
+      client = new Cluster(nodes, { redisOptions: { ...opts, ...credentialsOf(config.cache.cluster.nodes[0]!) } });
     } else {
       client = new Redis(config.cache.url!, opts);
     }
@@ -31,7 +39,7 @@ export function cacheAccess(config: TenantwatchConfig): CacheAccess {
   return {
     async ping() {
       try {
-        await get().ping();
+        await within(ANSWER_MS, get().ping());
       } catch (err) {
         throw fail('ping', err);
       }
@@ -39,7 +47,7 @@ export function cacheAccess(config: TenantwatchConfig): CacheAccess {
     async evict(key, payloadSha256, field) {
       let reply: unknown;
       try {
-        reply = await get().eval(EVICT_SCRIPT, 1, key, payloadSha256, field ?? '', EVICT_MAX_BYTES);
+        reply = await within(ANSWER_MS, get().eval(EVICT_SCRIPT, 1, key, payloadSha256, field ?? '', EVICT_MAX_BYTES));
       } catch (err) {
         throw fail('evict', err);
       }
@@ -52,4 +60,25 @@ export function cacheAccess(config: TenantwatchConfig): CacheAccess {
       await c?.quit().catch(() => c.disconnect());
     },
   };
+}
+
+/**
+ * What a cluster's seed URL says about every node: user, password, TLS. ioredis's Cluster takes
+ * hosts and ports only, so without this a password-protected or TLS cluster refuses each node.
+ */
+export function credentialsOf(seed: string): Pick<RedisOptions, 'username' | 'password' | 'tls'> {
+  const url = new URL(seed);
+  const out: Pick<RedisOptions, 'username' | 'password' | 'tls'> = {};
+  if (url.username !== '') out.username = decodeURIComponent(url.username);
+  if (url.password !== '') out.password = decodeURIComponent(url.password);
+  if (url.protocol === 'rediss:') out.tls = { servername: url.hostname };
+  return out;
+}
+
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000}s`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

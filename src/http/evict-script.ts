@@ -65,6 +65,7 @@ if ARGV[2] ~= '' then
   v = redis.call('HGET', KEYS[1], ARGV[2])
   if not v then return {0, 'the hash field is gone'} end
 else
+  if t == 'hash' then return {0, 'the finding covers a whole hash, which evict does not compare: check the key and delete it by hand'} end
   if t ~= 'string' then return {0, 'the key no longer holds a string'} end
   if redis.call('STRLEN', KEYS[1]) > max then return {0, 'the value is too large to compare'} end
   v = redis.call('GET', KEYS[1])

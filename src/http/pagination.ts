@@ -5,7 +5,7 @@ export function encodeCursor(lastId: string): string {
 
 /** The id a cursor names, or undefined when it is not one of ours. */
 export function decodeCursor(cursor: string): string | undefined {
-  const m = /^id:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  const m = /^id:(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString());
   return m?.[1];
 }
 

@@ -136,7 +136,7 @@ export const PatternsBody = Type.Object({
   ),
 });
 
-export const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,19}$' }) });
+export const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
 export const ScanIdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) });
 export const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 }));
 export const Cursor = Type.Optional(Type.String({ maxLength: 200 }));

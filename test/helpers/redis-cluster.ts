@@ -49,6 +49,8 @@ export interface StartRedisClusterOptions {
   basePort?: number;
   /** One replica per master (default true); false starts 3 masters only. */
   replicas?: boolean;
+  /** requirepass (and masterauth) on every node; the helper's own clients authenticate with it. */
+  password?: string;
 }
 
 const HOST = '127.0.0.1';
@@ -68,6 +70,7 @@ const LOG_TAIL_BYTES = 4_000;
 
 interface NodeProcess {
   port: number;
+  password?: string;
   child: ChildProcess;
   log: string;
 }
@@ -91,9 +94,9 @@ export async function startRedisCluster(opts: StartRedisClusterOptions = {}): Pr
   installExitCleanup();
 
   try {
-    cluster.processes = ports.map((port) => spawnNode(port, dir));
+    cluster.processes = ports.map((port) => spawnNode(port, dir, opts.password));
     await Promise.all(cluster.processes.map((node) => waitForPing(node)));
-    await createCluster(ports, withReplicas);
+    await createCluster(ports, withReplicas, opts.password);
     const topology = await waitForHealthyCluster(cluster.processes, withReplicas);
     let stopped: Promise<void> | undefined;
     return {
@@ -145,7 +148,7 @@ function isPortFree(port: number): Promise<boolean> {
   });
 }
 
-function spawnNode(port: number, dir: string): NodeProcess {
+function spawnNode(port: number, dir: string, password: string | undefined): NodeProcess {
   const child = spawn(
     'redis-server',
     [
@@ -159,10 +162,11 @@ function spawnNode(port: number, dir: string): NodeProcess {
       '--appendonly', 'no',
       '--dir', dir,
       '--daemonize', 'no',
+      ...(password === undefined ? [] : ['--requirepass', password, '--masterauth', password]),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  const node: NodeProcess = { port, child, log: '' };
+  const node: NodeProcess = { port, password, child, log: '' };
   const append = (chunk: Buffer): void => {
     node.log = (node.log + chunk.toString('utf8')).slice(-LOG_TAIL_BYTES);
   };
@@ -179,10 +183,11 @@ function hasExited(child: ChildProcess): boolean {
 }
 
 /** A short-lived client that fails at once instead of reconnecting. */
-function connectOnce(port: number): Redis {
+function connectOnce(port: number, password?: string): Redis {
   const redis = new Redis({
     host: HOST,
     port,
+    password,
     lazyConnect: true,
     maxRetriesPerRequest: 1,
     retryStrategy: () => null,
@@ -199,7 +204,7 @@ async function waitForPing(node: NodeProcess): Promise<void> {
     if (hasExited(node.child)) {
       throw new Error(`redis-server on port ${node.port} exited at start:\n${node.log}`);
     }
-    const redis = connectOnce(node.port);
+    const redis = connectOnce(node.port, node.password);
     try {
       await redis.connect();
       if ((await redis.ping()) === 'PONG') return;
@@ -214,8 +219,9 @@ async function waitForPing(node: NodeProcess): Promise<void> {
   }
 }
 
-function createCluster(ports: number[], withReplicas: boolean): Promise<void> {
+function createCluster(ports: number[], withReplicas: boolean, password: string | undefined): Promise<void> {
   const args = [
+    ...(password === undefined ? [] : ['-a', password, '--no-auth-warning']),
     '--cluster', 'create',
     ...ports.map((port) => `${HOST}:${port}`),
     '--cluster-replicas', withReplicas ? '1' : '0',
@@ -239,7 +245,7 @@ interface Topology {
  * link to its master is up (so reads from it see the master's writes after a short lag).
  */
 async function waitForHealthyCluster(processes: NodeProcess[], withReplicas: boolean): Promise<Topology> {
-  const clients = processes.map((node) => connectOnce(node.port));
+  const clients = processes.map((node) => connectOnce(node.port, node.password));
   try {
     await Promise.all(clients.map((c) => c.connect()));
     const deadline = Date.now() + FORM_TIMEOUT_MS;
@@ -338,7 +344,7 @@ async function stopCluster(cluster: LiveCluster): Promise<void> {
 async function stopNode(node: NodeProcess): Promise<void> {
   if (hasExited(node.child)) return;
   const exited = new Promise<void>((resolve) => node.child.once('exit', () => resolve()));
-  const redis = connectOnce(node.port);
+  const redis = connectOnce(node.port, node.password);
   try {
     await redis.connect();
     await redis.call('SHUTDOWN', 'NOSAVE');

@@ -102,6 +102,16 @@ describe('authentication', () => {
     }
   });
 
+  it('refuses percent-encoded and dot-segment spellings of /api paths without a token', async () => {
+    for (const url of ['/%61pi/v1/findings', '/%61%70%69/v1/status', '/api/v1/%73ilences', '//api/v1/status', '/healthz/../api/v1/status']) {
+      const res = await app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).not.toBe(200);
+      expect([401, 404], url).toContain(res.statusCode);
+    }
+    const mute = await app.inject({ method: 'POST', url: '/%61pi/v1/silences', payload: { kind: 'cross_tenant_payload', reason: 'x', endsAt: '2999-01-01T00:00:00Z' } });
+    expect(mute.statusCode).toBe(401);
+  });
+
   it('accepts each configured token, and health, readiness and metrics need none', async () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/status', headers: auth(ALICE) })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/api/v1/status', headers: auth(BOB) })).statusCode).toBe(200);
@@ -194,6 +204,35 @@ describe('evict', () => {
     expect(res.json()).toEqual({ evicted: false, reason: 'the value changed since the finding was recorded' });
     expect(await db.redis.exists('project:globex:1043')).toBe(1);
     expect((await state.pool.query('select evicted, reason from evictions')).rows).toEqual([{ evicted: false, reason: 'the value changed since the finding was recorded' }]);
+  });
+
+  it('refuses a whole-hash finding with the reason, and keeps the hash', async () => {
+    const id = await poison('project:globex:1044');
+    await db.redis.del('project:globex:1044');
+    await db.redis.hset('project:globex:1044', { id: '1044', tenant_id: 'acme' });
+    const res = await app.inject({ method: 'POST', url: `/api/v1/findings/${id}/evict`, headers: auth() });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().reason).toMatch(/^the finding covers a whole hash/);
+    expect(await db.redis.exists('project:globex:1044')).toBe(1);
+  });
+
+  it('records an attempt the cache did not answer, and answers 500 without the cause', async () => {
+    const id = await poison('project:globex:1045');
+    const down = cacheAccess(makeConfig('redis://127.0.0.1:1'));
+    const broken = await buildApp({ ...deps, cache: down });
+    try {
+      const res = await broken.inject({ method: 'POST', url: `/api/v1/findings/${id}/evict`, headers: auth(BOB) });
+      expect(res.statusCode).toBe(500);
+      expect(res.json()).toEqual({ error: 'internal', message: 'internal error' });
+      const log = await state.pool.query('select token_name, evicted, reason from evictions');
+      expect(log.rows).toHaveLength(1);
+      expect(log.rows[0]).toMatchObject({ token_name: 'bob', evicted: false });
+      expect(log.rows[0].reason).toMatch(/^failed: /);
+      expect(await db.redis.exists('project:globex:1045')).toBe(1);
+    } finally {
+      await broken.close();
+      await down.close();
+    }
   });
 
   it('refuses a key that is gone', async () => {
@@ -295,6 +334,17 @@ describe('scans and patterns through the service', () => {
   });
 });
 
+describe('ids beyond Postgres bigint', () => {
+  it('refuses ids and cursors too long to be ours with 400, not a 500', async () => {
+    const big = '9999999999999999999';
+    for (const [method, url] of [['GET', `/api/v1/findings/${big}`], ['GET', `/api/v1/incidents/${big}`], ['POST', `/api/v1/findings/${big}/evict`], ['GET', `/api/v1/findings?incident=${big}`]] as const) {
+      expect((await app.inject({ method, url, headers: auth() })).statusCode, url).toBe(400);
+    }
+    const cursor = Buffer.from(`id:${big}`).toString('base64url');
+    expect((await app.inject({ method: 'GET', url: `/api/v1/findings?cursor=${cursor}`, headers: auth() })).statusCode).toBe(400);
+  });
+});
+
 describe('silences', () => {
   it('creates a silence in the caller\'s name, lists it as active, and expires it', async () => {
     const endsAt = new Date(Date.now() + 3_600_000).toISOString();
@@ -308,6 +358,17 @@ describe('silences', () => {
     expect(expired.json()).toMatchObject({ id, active: false });
     expect((await app.inject({ method: 'GET', url: `/api/v1/silences/${id}`, headers: auth() })).json().active).toBe(false);
     expect((await app.inject({ method: 'POST', url: '/api/v1/silences/999999/expire', headers: auth() })).statusCode).toBe(404);
+  });
+
+  it('answers a body that fails its schema with 400 and every problem, never a 5xx', async () => {
+    for (const payload of [{ kind: 'x', reason: 'r', endsAt: 'not-a-date' }, { kind: 'x', endsAt: '2999-01-01T00:00:00Z' }, { kind: 'x', reason: 'r', endsAt: '2999-01-01T00:00:00Z', extra: 1 }]) {
+      const res = await app.inject({ method: 'POST', url: '/api/v1/silences', headers: auth(), payload });
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(res.json().error).toBe('bad_request');
+      expect(res.json().problems.length).toBeGreaterThan(0);
+    }
+    const both = await app.inject({ method: 'POST', url: '/api/v1/silences', headers: auth(), payload: { kind: 'x', endsAt: 'not-a-date' } });
+    expect(both.json().problems).toHaveLength(2);
   });
 
   it('refuses a silence that matches everything or has ended, listing each problem', async () => {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { acknowledgeFinding, getFinding, listFindings, recordEviction, resolveFinding } from '../../state/findings-query.js';
+import { describeError } from '../../errors.js';
 import type { FindingKind } from '../../types.js';
 import type { ApiDeps } from '../api-deps.js';
 import { decodeCursor, page } from '../pagination.js';
@@ -13,7 +14,7 @@ const FindingQuery = Type.Object({
   kind: Type.Optional(Type.String({ maxLength: 64 })),
   pattern: Type.Optional(Type.String({ maxLength: 256 })),
   tenant: Type.Optional(Type.String({ maxLength: 256 })),
-  incident: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$' })),
+  incident: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })),
   limit: Limit,
   cursor: Cursor,
 });
@@ -57,7 +58,14 @@ export function findingRoutes(deps: ApiDeps): FastifyPluginAsyncTypebox {
           return reply.code(409).send({ evicted: false, reason: 'this finding names no single payload to compare (grouped kind or unread value)' });
         }
         const field = deps.config.patterns.find((p) => p.name === f.pattern)?.field;
-        const result = await deps.cache.evict(f.key, f.payloadSha256, field);
+        let result: { evicted: boolean; reason: string };
+        try {
+          result = await deps.cache.evict(f.key, f.payloadSha256, field);
+        } catch (err) {
+          // The attempt is on record even when the cache did not answer; the client gets a 5xx.
+          await recordEviction(deps.state, { findingId: f.id, key: f.key, tokenName: tokenName(req), evicted: false, reason: `failed: ${describeError(err).slice(0, 200)}` });
+          throw err;
+        }
         await recordEviction(deps.state, { findingId: f.id, key: f.key, tokenName: tokenName(req), evicted: result.evicted, reason: result.reason });
         req.log.info({ findingId: f.id, key: f.key, token: tokenName(req), evicted: result.evicted, reason: result.reason }, 'evict');
         return reply.code(result.evicted ? 200 : 409).send(result);

@@ -39,7 +39,7 @@ const NewSilenceBody = Type.Object(
 export function silenceRoutes(deps: ApiDeps): FastifyPluginAsyncTypebox {
   return async (app) => {
     const security = [{ bearer: [] }];
-    const Problems = Type.Object({ error: Type.String(), message: Type.String(), problems: Type.Array(Type.String()) });
+    const Problems = Type.Object({ error: Type.String(), message: Type.String(), problems: Type.Optional(Type.Array(Type.String())) });
     app.post('/api/v1/silences', { schema: { tags: ['silences'], security, body: NewSilenceBody, response: { 201: SilenceBody, 400: Problems } }, config: { rateLimit: MUTATION_LIMIT } }, async (req, reply) => {
       try {
         const s = await createSilence(deps.state, {
