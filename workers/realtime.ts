@@ -49,10 +49,17 @@ export function startRealtime(deps: ServiceDeps, requestSweep: (reason: string) 
   const pending = new Map<string, { shard: CacheShard; first: number; last: number; buf: Buffer }>();
   let flushing = false;
 
+  // The subscriber's word, shared through the queue Redis for /readyz and the status. It lives
+  // twice the lease and is written again at every renewal: a subscriber that dies stops
+  // renewing, and its word expires with it.
+  const publish = () => {
+    if (leader) void deps.queueRedis.set(REALTIME_STATUS_KEY, JSON.stringify({ ...status, at: new Date().toISOString() }), 'PX', LEADER_TTL_MS * 2).catch(() => undefined);
+  };
   const setStatus = (s: RealtimeStatus) => {
     status = s;
-    deps.metrics.realtimeEnabled.set(s.enabled ? 1 : 0);
-    if (leader) void deps.queueRedis.set(REALTIME_STATUS_KEY, JSON.stringify({ ...s, at: new Date().toISOString() }), 'PX', LEADER_TTL_MS * 2).catch(() => undefined);
+    // Only the subscriber says whether events arrive: max() over processes is then the truth.
+    deps.metrics.realtimeEnabled.set(leader && s.enabled ? 1 : 0);
+    publish();
   };
 
   const lost = (why: string) => {
@@ -145,7 +152,10 @@ export function startRealtime(deps: ServiceDeps, requestSweep: (reason: string) 
     if (closed) return;
     try {
       if (leader) {
-        if (Number(await deps.queueRedis.eval(RENEW, 1, LEADER_KEY, id, LEADER_TTL_MS)) === 1) return;
+        if (Number(await deps.queueRedis.eval(RENEW, 1, LEADER_KEY, id, LEADER_TTL_MS)) === 1) {
+          publish();
+          return;
+        }
         leader = false;
         await unsubscribe();
         setStatus({ enabled: false, reason: 'lost the subscribing lease to another process' });

@@ -121,6 +121,7 @@ export async function startService(config: TenantwatchConfig, log: Logger, opts:
     }
     const realtime = config.realtime.keyspaceEvents ? startRealtime(deps, (reason) => requestSweep(deps, reason)) : undefined;
     if (!realtime) deps.metrics.realtimeEnabled.set(0);
+    deps.metrics.realtimeConfigured.set(realtime ? 1 : 0);
     void publishFigures(deps);
     const figures = setInterval(() => void publishFigures(deps), FIGURES_EVERY_MS);
     cleanup.push(async () => clearInterval(figures));
@@ -164,6 +165,10 @@ async function giveUpBatch(deps: ServiceDeps, job: Job<CheckJob>): Promise<void>
 async function publishFigures(deps: ServiceDeps): Promise<void> {
   try {
     const status = await readStatus(deps.state.pool, { samplePerMinute: deps.config.sweep.sample });
+    // Reset first (no await between, so a scrape never sees the gap): a pattern no longer
+    // checked in the window drops out instead of exporting its last ratio forever.
+    deps.metrics.tenantCorrectRatio.reset();
+    deps.metrics.tenantCorrectNines.reset();
     for (const [pattern, c] of Object.entries(status.correctness.patterns)) {
       if (c.ratio !== undefined) deps.metrics.tenantCorrectRatio.set({ pattern }, c.ratio);
       if (c.nines !== undefined) deps.metrics.tenantCorrectNines.set({ pattern }, c.nines);

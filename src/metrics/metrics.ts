@@ -33,7 +33,8 @@ export function createMetrics() {
     tenantCorrectRatio: new Gauge({ name: 'tenantwatch_tenant_correct_ratio', help: "Share of checked keys holding the right tenant's data over the status window", labelNames: ['pattern'] as const, registers: r }),
     tenantCorrectNines: new Gauge({ name: 'tenantwatch_tenant_correct_nines', help: 'The correct ratio as nines (3 = 99.9 %) over the status window', labelNames: ['pattern'] as const, registers: r }),
     alertDeliveries: new Counter({ name: 'tenantwatch_alert_deliveries_total', help: 'Alert delivery attempts by channel and outcome (sent, retried, failed)', labelNames: ['channel', 'outcome'] as const, registers: r }),
-    realtimeEnabled: new Gauge({ name: 'tenantwatch_realtime_enabled', help: '1 when key-event notifications are subscribed and delivered, else 0', registers: r }),
+    realtimeEnabled: new Gauge({ name: 'tenantwatch_realtime_enabled', help: '1 in the process that subscribes to key-event notifications while they are delivered, else 0', registers: r }),
+    realtimeConfigured: new Gauge({ name: 'tenantwatch_realtime_configured', help: '1 in a worker whose config asks for real-time checks (realtime.keyspaceEvents), else 0', registers: r }),
   };
 }
 

@@ -91,6 +91,19 @@ describe('real-time checks', () => {
     expect(sweeps.rowCount).toBe(1);
     const published = JSON.parse((await redis.admin.get(REALTIME_STATUS_KEY)) ?? '{}') as { enabled?: boolean };
     expect(published.enabled).toBe(true);
+    expect(await s.deps.metrics.registry.getSingleMetricAsString('tenantwatch_realtime_enabled')).toMatch(/tenantwatch_realtime_enabled 1/);
+    expect(await s.deps.metrics.registry.getSingleMetricAsString('tenantwatch_realtime_configured')).toMatch(/tenantwatch_realtime_configured 1/);
+  });
+
+  it('keeps its published status alive while it holds the lease, past the status key’s own lifetime', async () => {
+    const redis = await redisServer('E$hg');
+    const s = await start(redis.url);
+    await waitFor('the subscription', async () => s.realtime?.status().enabled);
+    await waitFor('the published status', async () => (await redis.admin.get(REALTIME_STATUS_KEY)) !== null);
+    const first = JSON.parse((await redis.admin.get(REALTIME_STATUS_KEY))!) as { at: string };
+    // The lease renews every 3 s; each renewal writes the status again with a fresh expiry.
+    await waitFor('a renewal', async () => (JSON.parse((await redis.admin.get(REALTIME_STATUS_KEY)) ?? '{"at":""}') as { at: string }).at > first.at, 10_000);
+    expect(await redis.admin.pttl(REALTIME_STATUS_KEY)).toBeGreaterThan(17_000);
   });
 
   it('checks a hash written with HSET through the same path', async () => {
