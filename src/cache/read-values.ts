@@ -211,15 +211,16 @@ const MAX_HASH_FIELDS = 1024;
 
 function wholeHashStep(key: Buffer, max: number): Step {
   return {
-    // HLEN is O(1); MEMORY USAGE with SAMPLES 0 would walk every field on Redis's main thread.
+    // HLEN is O(1) and bounds what follows: MEMORY USAGE with SAMPLES 0 walks every field.
     cmd: ['HLEN', key],
     next(len, lenErr) {
       if (lenErr) return errorValue(lenErr);
       if (Number(len) === 0) return { status: 'vanished' };
       if (Number(len) > MAX_HASH_FIELDS) return { status: 'oversized', size: Number(len), redisType: 'hash (fields)' };
       return {
-        // The default sampling estimate is O(samples) and bounds the read before HGETALL.
-        cmd: ['MEMORY', 'USAGE', key],
+        // Every field counted (at most MAX_HASH_FIELDS of them): the default estimate samples 5
+        // fields, and one large field among a thousand small ones would pass it and be read whole.
+        cmd: ['MEMORY', 'USAGE', key, 'SAMPLES', '0'],
         next: (reply, err) => readWholeHash(key, reply, err, max),
       };
     },

@@ -53,6 +53,16 @@ describe.each([
     expect(small).toEqual({ status: 'vanished' });
   });
 
+  it('counts every field of a whole hash before reading it: one large field among many small ones is oversized', async () => {
+    const fields: Record<string, string> = {};
+    for (let i = 0; i < 1000; i++) fields[`f${i}`] = 'z'.repeat(100);
+    fields.huge = 'h'.repeat(2 * 1024 * 1024);
+    await db.redis.hset('wide', fields);
+    const [whole] = await readValues(reader(), [req('wide')], 1024 * 1024);
+    expect(whole).toMatchObject({ status: 'oversized', redisType: 'hash' });
+    expect((whole as { size: number }).size).toBeGreaterThan(2 * 1024 * 1024);
+  });
+
   it('reads binary keys by their exact bytes', async () => {
     const key = Buffer.from([0x70, 0xff, 0x00, 0x0a]);
     await db.redis.set(key, 'v');
