@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps.js';
 import { matchToken } from './auth.js';
+import { ErrorBody } from './schemas.js';
 import { dashboardCsp, dashboardPage } from './dashboard/dashboard-page.js';
 import { findingRoutes } from './routes/findings.js';
 import { tokenName } from './routes/guards.js';
@@ -43,6 +44,17 @@ export async function buildApp(deps: ApiDeps, opts: AppOptions = {}): Promise<Fa
   await app.register(swaggerUi, { routePrefix: '/docs' });
   // Only routes that ask for it (the mutating ones) are limited, per token.
   await app.register(rateLimit, { global: false, keyGenerator: (req) => tokenName(req) });
+
+  // Every /api route can also answer 401 (auth hook), 400 (schema), 500 (error handler) and,
+  // when limited, 429: the OpenAPI document names them with the body they carry.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/')) return;
+    const schema = (route.schema ??= {}) as { response?: Record<string, unknown> };
+    const response = (schema.response ??= {});
+    const extra: Record<string, unknown> = { 400: ErrorBody, 401: ErrorBody, 500: ErrorBody };
+    if ((route.config as { rateLimit?: unknown } | undefined)?.rateLimit !== undefined) extra[429] = ErrorBody;
+    for (const [code, body] of Object.entries(extra)) response[code] ??= body;
+  });
 
   const tokens = deps.config.api?.tokens ?? [];
   if (tokens.length === 0) deps.log.warn('api.tokens is empty: every /api request will be refused');

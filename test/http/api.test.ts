@@ -295,6 +295,15 @@ describe('errors and limits', () => {
       expect(Object.keys(doc.paths)).toContain(path);
     }
     expect((await app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)) {
+      if (!path.startsWith('/api/')) continue;
+      for (const [method, op] of Object.entries(ops)) for (const code of ['200', '400', '401', '500']) {
+        if (code === '200' && Object.keys(op.responses).some((c) => c.startsWith('2'))) continue;
+        expect(Object.keys(op.responses), `${method} ${path}`).toContain(code);
+      }
+    }
+    expect(Object.keys(doc.paths['/api/v1/findings/{id}/ack'].post.responses)).toContain('429');
+    expect(Object.keys(doc.paths['/api/v1/status'].get.responses)).not.toContain('429');
   });
 });
 
