@@ -2,21 +2,33 @@
 export type FormatPiece = string | { index: number } | { name: string };
 
 // printf family (Python `%`, Ruby `%`/format, PHP sprintf, Go fmt.Sprintf, Java String.format):
-// flags, width, precision and the verb; `%(name)s` names a Python mapping key, `%1$s` a position.
-const PRINTF = /%(?:\((\w+)\))?(?:(\d+)\$)?[-+ #0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlLqjzt]*([a-zA-Z%])/g;
+// flags, width, precision and the verb. Slots by name: Python `%(name)s`, Ruby `%<name>s` and
+// `%{name}`; by position: `%1$s` (C, PHP, Java) and Go's `%[1]s`.
+const PRINTF = /%(?:\{(\w+)\}|(?:\((\w+)\)|<(\w+)>)?(?:(\d+)\$)?[-+ #0]*(\*|\d+)?(?:\.(\*|\d+))?(?:\[(\d+)\])?[hlLqjzt]*([a-zA-Z%]))/g;
 
-/** Splits a printf-style format into text and argument slots; `%%` is a literal `%`. */
-export function parsePrintf(format: string): FormatPiece[] {
+/**
+ * Splits a printf-style format into text and argument slots; `%%` is a literal `%`. Undefined
+ * for a `*` width or precision: it takes an argument of its own, and guessing which would bind
+ * the wrong expression to the key.
+ */
+export function parsePrintf(format: string): FormatPiece[] | undefined {
   const pieces: FormatPiece[] = [];
   let next = 0;
   let last = 0;
   for (const m of format.matchAll(PRINTF)) {
     pieces.push(format.slice(last, m.index));
     last = m.index + m[0].length;
-    if (m[3] === '%') pieces.push('%');
-    else if (m[1] !== undefined) pieces.push({ name: m[1] });
-    else if (m[2] !== undefined) pieces.push({ index: Number(m[2]) - 1 });
-    else pieces.push({ index: next++ });
+    const [, brace, paren, angle, dollar, width, precision, bracket, verb] = m;
+    if (width === '*' || precision === '*') return undefined;
+    const name = brace ?? paren ?? angle;
+    const position = dollar ?? bracket;
+    if (verb === '%' && name === undefined && position === undefined) pieces.push('%');
+    else if (name !== undefined) pieces.push({ name });
+    else if (position !== undefined) {
+      // Go: an explicit index also moves the implicit one on (`%[2]s %s` reads 2 then 3).
+      next = Number(position);
+      pieces.push({ index: Number(position) - 1 });
+    } else pieces.push({ index: next++ });
   }
   pieces.push(format.slice(last));
   return pieces.filter((p) => p !== '');

@@ -6,7 +6,7 @@ import { registerGrammars } from './languages/index.js';
 import type { CallShape, LanguageAdapter, LintReason, LintResult, TemplatePart } from './lint-types.js';
 import type { LintSettings } from './lint-settings.js';
 import { CallSiteMatcher } from './match-call-site.js';
-import { TemplateResolver, renderTemplate } from './resolve-template.js';
+import { TemplateResolver, renderTemplate, type KeyAlternative } from './resolve-template.js';
 import { findSuppressions, type Suppressions } from './suppressions.js';
 import { indexFile } from './file-index.js';
 
@@ -16,6 +16,8 @@ export interface SourceFile {
   root: string;
   adapter: LanguageAdapter;
 }
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 3, warning: 2, info: 1 };
 
 const FIXED_SEVERITY: Record<Exclude<LintReason, 'unregistered'>, Severity> = {
   no_tenant_scope: 'critical',
@@ -31,8 +33,9 @@ export function lintSource(source: string, where: SourceFile, settings: LintSett
   const root = parse(adapter.grammar, source).root();
   const results: LintResult[] = [];
   const suppressions = findSuppressions(source);
+  const severityOf = (reason: LintReason): Severity | 'ignore' => (reason === 'unregistered' ? settings.unregistered : FIXED_SEVERITY[reason]);
   const report = (node: SgNode, call: string, reason: LintReason, parts?: TemplatePart[], pattern?: string): void => {
-    const severity = reason === 'unregistered' ? settings.unregistered : FIXED_SEVERITY[reason];
+    const severity = severityOf(reason);
     if (severity === 'ignore') return;
     const { line, column } = node.range().start;
     results.push(finding(where, suppressions, { line: line + 1, column: column + 1, call, reason, severity, parts, pattern }));
@@ -43,12 +46,24 @@ export function lintSource(source: string, where: SourceFile, settings: LintSett
 
   const resolver = new TemplateResolver(adapter, settings.tenants, file);
   const matcher = new CallSiteMatcher(settings.tables[adapter.id], lookAlikesOf(adapter.id), adapter, source);
-  const judge = (node: SgNode, call: string, parts: TemplatePart[] | undefined, framework: string): void => {
-    if (parts === undefined) return report(node, call, 'unresolved');
-    const prefix = settings.prefixes[framework];
-    const full = prefix ? [{ kind: 'text' as const, text: prefix }, ...parts] : parts;
-    const verdict = judgeTemplate(full, settings.registry);
-    if (verdict.reason) report(node, call, verdict.reason, full, verdict.pattern);
+  // A key with several possible templates (a variable set in two branches) is reported by its
+  // worst one: any of them may be what the cache receives.
+  const judge = (node: SgNode, call: string, alternatives: readonly KeyAlternative[], framework: string): void => {
+    let worst: { reason: LintReason; parts?: TemplatePart[]; pattern?: string; rank: number } | undefined;
+    for (const parts of alternatives) {
+      let verdict: { reason?: LintReason; parts?: TemplatePart[]; pattern?: string };
+      if (parts === undefined) verdict = { reason: 'unresolved' };
+      else {
+        const prefix = settings.prefixes[framework];
+        const full = prefix ? [{ kind: 'text' as const, text: prefix }, ...parts] : parts;
+        verdict = { ...judgeTemplate(full, settings.registry), parts: full };
+      }
+      if (verdict.reason === undefined) continue;
+      const severity = severityOf(verdict.reason);
+      const rank = severity === 'ignore' ? 0 : SEVERITY_RANK[severity];
+      if (rank > (worst?.rank ?? 0)) worst = { reason: verdict.reason, parts: verdict.reason === 'unresolved' ? undefined : verdict.parts, pattern: verdict.pattern, rank };
+    }
+    if (worst) report(node, call, worst.reason, worst.parts, worst.pattern);
   };
 
   const names = methodNames(settings.tables[adapter.id]);
@@ -65,14 +80,14 @@ export function lintSource(source: string, where: SourceFile, settings: LintSett
       continue;
     }
     for (const key of keys) {
-      const parts = resolver.resolveKey(key);
-      judge(key, callee, parts && receiverPrefix ? [{ kind: 'text', text: receiverPrefix }, ...parts] : parts, site.framework);
+      const alternatives = resolver.resolveKey(key).map((parts) => (parts && receiverPrefix ? [{ kind: 'text' as const, text: receiverPrefix }, ...parts] : parts));
+      judge(key, callee, alternatives, site.framework);
     }
   }
   for (const write of adapter.annotationWrites?.(root) ?? []) {
     // Annotation keys are expressions of their own language (SpEL): tenant-ness is read from the text.
     const parts = write.parts?.map((p) => (p.kind === 'hole' ? { ...p, tenant: settings.tenants.matches(p.text) } : p));
-    judge(write.node, write.call, parts, write.framework);
+    judge(write.node, write.call, [parts], write.framework);
   }
   return results;
 }

@@ -100,7 +100,11 @@ export interface LanguageAdapter {
   functionKinds: readonly string[];
   /** Kinds that assign a variable, and how to read them. */
   assignmentKinds: readonly string[];
-  readAssignment(node: SgNode): Array<{ name: string; value: SgNode }>;
+  /**
+   * The variables a node assigns: `value` null when the value cannot be read (destructuring,
+   * `-=`), `append` for `k += x` / `$k .= $x` (the variable's earlier value, then x).
+   */
+  readAssignment(node: SgNode): Array<{ name: string; value: SgNode | null; append?: boolean }>;
   /** Key expressions of a map/dict/hash literal (`mset({...})`), undefined for anything else. */
   mapKeys(node: SgNode): SgNode[] | undefined;
   /** Names declared (parameter, field, variable) with the given type or constructor in this source. */

@@ -20,6 +20,20 @@ export function receiverSegments(receiver: string): string[] {
     .filter((seg, i) => seg !== '' && !(i === 0 && (seg === 'this' || seg === 'self')));
 }
 
+// Methods that hand out a batch of commands sent later: redis-py and ioredis `pipeline`/`multi`,
+// node-redis `multi`, go-redis `Pipeline`/`TxPipeline`, Jedis `pipelined`, StackExchange.Redis
+// `CreateBatch`/`CreateTransaction`, redis-rb `pipelined`/`multi` blocks.
+const BATCH = '(?:pipeline|multi|Pipeline|TxPipeline|pipelined|CreateBatch|CreateTransaction)';
+const FROM = '(?<from>[\\w$@.>:\\-]+?)';
+const DERIVED: readonly RegExp[] = [
+  // p = r.pipeline() · const m = redis.multi() · pipe := rdb.Pipeline() · var b = db.CreateBatch()
+  new RegExp(`(?<name>[A-Za-z_$][\\w$]*)\\s*(?::=|=)\\s*(?:await\\s+)?${FROM}\\s*\\.\\s*${BATCH}\\s*\\(`, 'g'),
+  // with r.pipeline() as p:
+  new RegExp(`\\bwith\\s+${FROM}\\.${BATCH}\\([^)]*\\)\\s+as\\s+(?<name>[A-Za-z_]\\w*)`, 'g'),
+  // redis.pipelined do |pipe| · redis.multi { |m| … }
+  new RegExp(`${FROM}\\.${BATCH}\\s*(?:\\([^)]*\\))?\\s*(?:do|\\{)\\s*\\|\\s*(?<name>[A-Za-z_]\\w*)\\s*\\|`, 'g'),
+];
+
 function endsWith(segments: readonly string[], suffix: readonly string[]): boolean {
   if (suffix.length === 0 || suffix.length > segments.length) return false;
   const offset = segments.length - suffix.length;
@@ -32,6 +46,7 @@ export class CallSiteMatcher {
   private readonly receivers: ReadonlyArray<ReadonlyArray<readonly string[]>>;
   private readonly typed = new Map<number, ReadonlySet<string>>();
   private lookAlikeNames: ReadonlySet<string> | undefined;
+  private derived: Map<string, string[]> | undefined;
 
   constructor(
     private readonly table: readonly CallSite[],
@@ -60,10 +75,36 @@ export class CallSiteMatcher {
       if (site.block === true && !call.hasBlock) continue;
       if (site.imports && !site.imports.some((name) => this.source.includes(name))) continue;
       const byName = (this.receivers[i] ?? []).some((suffix) => endsWith(segments, suffix));
-      if (byName ? this.isLookAlike(last) : !this.typedNames(i).has(last)) continue;
+      if (byName ? this.isLookAlike(last) : !this.typedNames(i).has(last)) {
+        // A pipeline or transaction taken from one of this row's clients writes like it.
+        const parent = segments.length === 1 ? this.derivedFrom(last) : undefined;
+        if (parent === undefined || !this.isClient(i, parent)) continue;
+      }
       return site;
     }
     return undefined;
+  }
+
+  private isClient(index: number, segments: readonly string[]): boolean {
+    const last = segments.at(-1);
+    if (last === undefined || this.isLookAlike(last)) return false;
+    return (this.receivers[index] ?? []).some((suffix) => endsWith(segments, suffix)) || this.typedNames(index).has(last);
+  }
+
+  /** The receiver a variable's pipeline or transaction was taken from (`p = r.pipeline()` → r). */
+  private derivedFrom(name: string): string[] | undefined {
+    if (this.derived === undefined) {
+      const derived = new Map<string, string[]>();
+      for (const re of DERIVED) {
+        for (const m of this.source.matchAll(re)) {
+          const variable = m.groups?.name;
+          const from = m.groups?.from;
+          if (variable !== undefined && from !== undefined) derived.set(variable.replace(/^[$_]+/, '').toLowerCase(), receiverSegments(from));
+        }
+      }
+      this.derived = derived;
+    }
+    return this.derived.get(name);
   }
 
   private typedNames(index: number): ReadonlySet<string> {

@@ -7,22 +7,58 @@ import type { TenantExpressions } from './tenant-expressions.js';
 // A variable assigned from a variable assigned from …: deep chains are rare and a cycle
 // (`k = k + "x"`) must end.
 const MAX_DEPTH = 8;
+// Templates one key expression may have (a variable set in two branches has two). Past this
+// the key is unresolved rather than judged on some of its values.
+const MAX_ALTERNATIVES = 16;
+
+/** One template a key expression may evaluate to. */
+type Alt = TemplatePart[];
+
+/** One way a key can be built: its template, or undefined where the linter cannot read it. */
+export type KeyAlternative = TemplatePart[] | undefined;
 
 interface Assignment {
   name: string;
-  value: SgNode;
+  /** null: assigned in a way that cannot be read (destructuring, `-=`). */
+  value: SgNode | null;
+  append: boolean;
+  node: SgNode;
   start: number;
+  end: number;
+  /** The innermost function around it (index into `functions`), -1 for file level. */
+  scope: number;
 }
 
+interface Scope extends Extent {
+  node: SgNode | undefined;
+}
+
+/** What a variable may hold where it is used: the assignments that reach it, and whether an unknown value (a parameter) may too. */
+interface Reaching {
+  assignments: Assignment[];
+  unknown: boolean;
+}
+
+// Syntax that runs its body maybe, or more than once: an assignment inside it (below the point
+// where it and the use meet) does not replace the variable's earlier values. Kind names of every
+// grammar lint-keys reads; a false match only keeps more values.
+const BRANCH_KIND = /(?:^|_)(?:if|elif|else|unless|for|foreach|while|do|until|loop|try|catch|except|finally|rescue|ensure|switch|case|when|select|match|conditional|ternary)(?:_|$)/;
+const LOOP_KIND = /(?:^|_)(?:for|foreach|while|do|until|loop)(?:_|$)/;
+
 /**
- * Resolves key expressions of one parsed file into templates. Variables are looked up in the
- * enclosing function, then in the functions around it, then in the whole file: the assignment
- * nearest before the use wins. Scopes are worked out from the text offsets of the file's index:
- * walking the tree node by node from JavaScript cost more than parsing the file.
+ * Resolves key expressions of one parsed file into templates. A variable is looked up in the
+ * function that uses it (then the functions around it, then file level) as the code runs: the
+ * assignments that can reach the use — the last one that always runs before it and any made in
+ * branches after that, or later in a loop around the use — each give a template, and a
+ * parameter that may still hold its argument makes the key unresolved. Assignments in other
+ * functions never count. Scopes are worked out from text offsets: walking the tree node by node
+ * from JavaScript cost more than parsing the file.
  */
 export class TemplateResolver {
   private assignments?: Assignment[];
-  private functions?: Extent[];
+  private scopes?: Scope[];
+  private readonly reached = new Map<string, Reaching>();
+  private readonly parameterText = new Map<number, string>();
 
   constructor(
     private readonly adapter: LanguageAdapter,
@@ -30,37 +66,35 @@ export class TemplateResolver {
     private readonly file: FileIndex,
   ) {}
 
-  /** The template of a key argument, or undefined when it has no literal text to go by. */
-  resolveKey(node: SgNode): TemplatePart[] | undefined {
-    const parts = this.partsOf(node, 0);
-    if (parts === undefined || !parts.some((p) => p.kind === 'text' && p.text !== '')) return undefined;
-    return mergeText(parts);
+  /** Each template the key may have; an undefined entry where one cannot be read. */
+  resolveKey(node: SgNode): KeyAlternative[] {
+    const alts = this.partsOf(node, 0);
+    if (alts === undefined) return [undefined];
+    return alts.map((parts) => (parts.some((p) => p.kind === 'text' && p.text !== '') ? mergeText(parts) : undefined));
   }
 
-  /** The parts of a string-building expression; undefined when it does not build a string. */
-  partsOf(node: SgNode, depth: number): TemplatePart[] | undefined {
+  /** The templates of a string-building expression; undefined when it does not build a string. */
+  private partsOf(node: SgNode, depth: number): Alt[] | undefined {
     if (depth > MAX_DEPTH) return undefined;
     const shape = this.adapter.shape(node);
     switch (shape.kind) {
       case 'literal':
-        return [{ kind: 'text', text: shape.text }];
+        return [[{ kind: 'text', text: shape.text }]];
       case 'interpolated':
-        return shape.pieces.flatMap((p) => (typeof p === 'string' ? [{ kind: 'text' as const, text: p }] : this.holeOrInline(p, depth)));
+        return product(shape.pieces.map((p) => (typeof p === 'string' ? [[{ kind: 'text' as const, text: p }]] : this.holeOrInline(p, depth))));
       case 'concat': {
         const operands = shape.operands.map((op) => this.partsOf(op, depth + 1));
         // `a + b` with no string operand is arithmetic, not a key.
         if (operands.every((p) => p === undefined)) return undefined;
-        return operands.flatMap((p, i) => p ?? [this.hole(shape.operands[i] as SgNode, depth)]);
+        return product(operands.map((p, i) => p ?? [[this.hole(shape.operands[i] as SgNode, depth)]]));
       }
       case 'printf':
       case 'brace-format':
         return this.format(shape, depth);
       case 'join':
-        return shape.items.flatMap((item, i) => [...(i > 0 ? [{ kind: 'text' as const, text: shape.separator }] : []), ...this.holeOrInline(item, depth)]);
-      case 'name': {
-        const value = this.lookup(node, shape.name);
-        return value === undefined ? undefined : this.partsOf(value, depth + 1);
-      }
+        return product(shape.items.flatMap((item, i) => [...(i > 0 ? [[[{ kind: 'text' as const, text: shape.separator }]]] : []), this.holeOrInline(item, depth)]));
+      case 'name':
+        return this.valuesOf(node, shape.name, depth);
       default:
         return undefined;
     }
@@ -72,67 +106,226 @@ export class TemplateResolver {
     if (depth > MAX_DEPTH) return false;
     const shape = this.adapter.shape(node);
     if (shape.kind !== 'name') return false;
-    const value = this.lookup(node, shape.name);
-    return value !== undefined && this.isTenant(value, depth + 1);
+    const { start, end } = extentOf(node);
+    const reaching = this.reaching(node, shape.name, start, end);
+    // Every value that can reach the use must be the tenant.
+    return (
+      !reaching.unknown &&
+      reaching.assignments.length > 0 &&
+      reaching.assignments.every((a) => a.value !== null && !a.append && this.isTenant(a.value, depth + 1))
+    );
   }
 
-  private holeOrInline(node: SgNode, depth: number): TemplatePart[] {
-    return this.partsOf(node, depth + 1) ?? [this.hole(node, depth)];
+  /** The templates a variable may hold at `use`; undefined when none of its values builds a string. */
+  private valuesOf(use: SgNode, name: string, depth: number): Alt[] | undefined {
+    const { start, end } = extentOf(use);
+    const reaching = this.reaching(use, name, start, end);
+    if (reaching.assignments.length === 0) return undefined;
+    const each = reaching.assignments.map((a) => this.assignedParts(a, depth));
+    if (each.every((alts) => alts === undefined) && !reaching.unknown) return undefined;
+    const hole = (): Alt[] => [[this.hole(use, depth)]];
+    return union([...each.map((alts) => alts ?? hole()), ...(reaching.unknown ? [hole()] : [])]);
+  }
+
+  /** The templates one assignment gives its variable (for `k += x`: k's earlier values, then x). */
+  private assignedParts(a: Assignment, depth: number): Alt[] | undefined {
+    if (a.value === null) return undefined;
+    if (!a.append) return this.partsOf(a.value, depth + 1);
+    const before = this.reaching(a.node, a.name, a.start, a.start);
+    const unread: Alt[] = [[hole(a.name, false)]];
+    const earlier = union([
+      ...before.assignments.map((b) => this.assignedParts(b, depth + 1) ?? unread),
+      ...(before.unknown || before.assignments.length === 0 ? [unread] : []),
+    ]);
+    const added = this.partsOf(a.value, depth + 1) ?? [[this.hole(a.value, depth)]];
+    return product([earlier, added]);
+  }
+
+  private holeOrInline(node: SgNode, depth: number): Alt[] {
+    return this.partsOf(node, depth + 1) ?? [[this.hole(node, depth)]];
   }
 
   private hole(node: SgNode, depth: number): TemplatePart {
-    return { kind: 'hole', text: node.text().replace(/\s+/g, ' '), tenant: this.isTenant(node, depth) };
+    return hole(node.text().replace(/\s+/g, ' '), this.isTenant(node, depth));
   }
 
-  private format(shape: Extract<ExprShape, { kind: 'printf' | 'brace-format' }>, depth: number): TemplatePart[] | undefined {
-    const format = this.partsOf(shape.format, depth + 1);
-    if (format === undefined || format.some((p) => p.kind === 'hole')) return undefined;
-    const text = format.map((p) => (p.kind === 'text' ? p.text : '')).join('');
-    const pieces: FormatPiece[] = shape.kind === 'printf' ? parsePrintf(text) : parseBraceFormat(text);
-    const out: TemplatePart[] = [];
-    for (const piece of pieces) {
-      if (typeof piece === 'string') {
-        out.push({ kind: 'text', text: piece });
-        continue;
+  private format(shape: Extract<ExprShape, { kind: 'printf' | 'brace-format' }>, depth: number): Alt[] | undefined {
+    const formats = this.partsOf(shape.format, depth + 1);
+    if (formats === undefined) return undefined;
+    const out: Alt[] = [];
+    for (const format of formats) {
+      if (format.some((p) => p.kind === 'hole')) return undefined;
+      const text = format.map((p) => (p.kind === 'text' ? p.text : '')).join('');
+      const pieces: FormatPiece[] | undefined = shape.kind === 'printf' ? parsePrintf(text) : parseBraceFormat(text);
+      // A format the parser cannot follow (argument indexes, `*` widths): do not guess.
+      if (pieces === undefined) return undefined;
+      const slots: Alt[][] = [];
+      for (const piece of pieces) {
+        if (typeof piece === 'string') {
+          slots.push([[{ kind: 'text', text: piece }]]);
+          continue;
+        }
+        const arg = 'index' in piece ? shape.args[piece.index] : shape.named?.get(piece.name);
+        // A slot without its argument: the format is not what it seems; do not guess.
+        if (arg === undefined) return undefined;
+        slots.push(this.holeOrInline(arg, depth));
       }
-      const arg = 'index' in piece ? shape.args[piece.index] : shape.named?.get(piece.name);
-      // A slot without its argument: the format is not what it seems; do not guess.
-      if (arg === undefined) return undefined;
-      out.push(...this.holeOrInline(arg, depth));
+      const alts = product(slots);
+      if (alts === undefined) return undefined;
+      out.push(...alts);
     }
-    return out;
+    return union([out]);
   }
 
   /**
-   * The value last assigned to `name` before the use, in the innermost function around it that
-   * has one, else further out, else anywhere earlier in the file. A function's assignments
-   * include those of functions nested in it.
+   * The assignments of `name` that can reach the point [at, end) (a use, or an assignment that
+   * reads the variable's earlier value), in the innermost function that assigns it or declares
+   * it a parameter, else further out.
    */
-  private lookup(use: SgNode, name: string): SgNode | undefined {
-    const assignments = this.namedAssignments();
-    const { start, end } = use.range();
-    const at = start.index;
-    this.functions ??= this.file.functions.map(extentOf);
-    const around = this.functions.filter((f) => f.start <= at && end.index <= f.end && !(f.start === at && f.end === end.index));
-    // Innermost first: the enclosing functions nest, so the latest start is the innermost.
-    around.sort((a, b) => b.start - a.start);
-    for (const scope of [...around, { start: 0, end: Infinity }]) {
-      let found: Assignment | undefined;
-      for (const a of assignments) {
-        if (a.start >= at) break;
-        if (a.start >= scope.start && a.start < scope.end && a.name === name) found = a;
-      }
-      if (found) return found.value;
+  private reaching(use: SgNode, name: string, at: number, end: number): Reaching {
+    // A hole asks twice (its template, then whether it is the tenant): read the tree once.
+    const memo = `${at}:${end}:${name}`;
+    let found = this.reached.get(memo);
+    if (found === undefined) {
+      found = this.reachingUncached(use, name, at, end);
+      this.reached.set(memo, found);
     }
-    return undefined;
+    return found;
+  }
+
+  private reachingUncached(use: SgNode, name: string, at: number, end: number): Reaching {
+    const scopes = this.scopeList();
+    const assignments = this.namedAssignments();
+    const around = scopes
+      .map((s, i) => ({ s, i }))
+      .filter(({ s }) => s.node !== undefined && s.start <= at && end <= s.end && !(s.start === at && s.end === end))
+      .sort((a, b) => b.s.start - a.s.start);
+    for (const { s, i } of [...around, { s: { start: 0, end: Infinity, node: undefined } as Scope, i: -1 }]) {
+      // Before the point and not around it (`k = "x:" + k` reads k's earlier value).
+      const own = assignments.filter((a) => a.scope === i && a.name === name && a.end <= at);
+      const param = s.node !== undefined && this.declaresParameter(i, s.node, name);
+      if (own.length === 0) {
+        if (param) return { assignments: [], unknown: true };
+        continue;
+      }
+      const later = this.loopCarried(use, assignments, i, name, at, s);
+      for (let k = own.length - 1; k >= 0; k--) {
+        if (dominates(own[k]!.node, use)) return { assignments: [...own.slice(k), ...later], unknown: false };
+      }
+      // No assignment always runs before the use: the value it had before them may reach it too.
+      return { assignments: [...own, ...later], unknown: param };
+    }
+    return { assignments: [], unknown: false };
+  }
+
+  /** Assignments after the use inside a loop around it (in the same function): the next turn sees them. */
+  private loopCarried(use: SgNode, assignments: Assignment[], scope: number, name: string, at: number, s: Scope): Assignment[] {
+    const after = assignments.filter((a) => a.scope === scope && a.name === name && a.start > at);
+    // Nothing assigned after the use: no loop can carry a value back (and no tree walk is needed).
+    if (after.length === 0) return [];
+    let loopEnd = -1;
+    for (let n = use.parent(); n !== null; n = n.parent()) {
+      const e = extentOf(n);
+      if (e.start < s.start || (s.node !== undefined && e.start === s.start && e.end === s.end)) break;
+      if (LOOP_KIND.test(String(n.kind()))) loopEnd = Math.max(loopEnd, e.end);
+    }
+    return loopEnd < 0 ? [] : after.filter((a) => a.start < loopEnd);
+  }
+
+  /** True when the function's parameter list names `name` (the use may hold an argument). */
+  private declaresParameter(scope: number, fn: SgNode, name: string): boolean {
+    let text = this.parameterText.get(scope);
+    if (text === undefined) {
+      text = parametersOf(this.adapter.grammar, fn);
+      this.parameterText.set(scope, text);
+    }
+    if (!text.includes(name)) return false;
+    const word = new RegExp(`(?<![\\w$])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$])`);
+    return word.test(text);
+  }
+
+  private scopeList(): Scope[] {
+    this.scopes ??= this.file.functions.map((node) => ({ ...extentOf(node), node }));
+    return this.scopes;
   }
 
   private namedAssignments(): Assignment[] {
-    this.assignments ??= this.file.assignments.flatMap((node) => {
-      const { start } = extentOf(node);
-      return this.adapter.readAssignment(node).map((a) => ({ ...a, start }));
+    if (this.assignments) return this.assignments;
+    const scopes = this.scopeList();
+    this.assignments = this.file.assignments.flatMap((node) => {
+      const { start, end } = extentOf(node);
+      // Innermost function around it: the latest-starting one that contains it.
+      let scope = -1;
+      scopes.forEach((s, i) => {
+        if (s.start <= start && end <= s.end && !(s.start === start && s.end === end) && (scope < 0 || s.start >= scopes[scope]!.start)) scope = i;
+      });
+      return this.adapter.readAssignment(node).map((a) => ({ name: a.name, value: a.value, append: a.append === true, node, start, end, scope }));
     });
     return this.assignments;
+  }
+}
+
+function hole(text: string, tenant: boolean): TemplatePart {
+  return { kind: 'hole', text, tenant };
+}
+
+/** Every combination of one alternative per slot, in order; undefined past MAX_ALTERNATIVES. */
+function product(slots: readonly (Alt[] | undefined)[]): Alt[] | undefined {
+  let out: Alt[] = [[]];
+  for (const slot of slots) {
+    if (slot === undefined) return undefined;
+    const next: Alt[] = [];
+    for (const head of out) for (const tail of slot) next.push([...head, ...tail]);
+    if (next.length > MAX_ALTERNATIVES) return undefined;
+    out = next;
+  }
+  return out;
+}
+
+/** The alternatives of several sources, each template once; undefined past MAX_ALTERNATIVES. */
+function union(sources: readonly (Alt[] | undefined)[]): Alt[] | undefined {
+  const seen = new Map<string, Alt>();
+  for (const source of sources) {
+    if (source === undefined) return undefined;
+    for (const alt of source) seen.set(JSON.stringify(mergeText(alt)), alt);
+  }
+  return seen.size > MAX_ALTERNATIVES ? undefined : [...seen.values()];
+}
+
+/**
+ * True when the assignment always runs before the use: between it and the point where their
+ * ancestors meet, no branch or loop.
+ */
+function dominates(assignment: SgNode, use: SgNode): boolean {
+  const u = extentOf(use);
+  for (let n = assignment.parent(); n !== null; n = n.parent()) {
+    const e = extentOf(n);
+    // Where the two meet: a branch there puts them in different arms.
+    if (e.start <= u.start && u.end <= e.end) return !BRANCH_KIND.test(String(n.kind()));
+    if (BRANCH_KIND.test(String(n.kind()))) return false;
+  }
+  return true;
+}
+
+/** The text of a function's parameter lists (and Go's receiver), '' when it has none. */
+function parametersOf(grammar: string, fn: SgNode): string {
+  return ['parameters', 'parameter', 'receiver']
+    .map((f) => fieldOf(grammar, fn, f)?.text() ?? '')
+    .join(' ');
+}
+
+// `kind.field` pairs a grammar lacks: asking throws, and a throw costs more than the lookup.
+const NO_SUCH_FIELD = new Set<string>();
+
+/** A field of the node, or null where its grammar has no such field. */
+function fieldOf(grammar: string, node: SgNode, field: string): SgNode | null {
+  const key = `${grammar}:${String(node.kind())}.${field}`;
+  if (NO_SUCH_FIELD.has(key)) return null;
+  try {
+    return node.field(field as never);
+  } catch {
+    NO_SUCH_FIELD.add(key);
+    return null;
   }
 }
 

@@ -3,7 +3,7 @@ const MARKER = /(?:#|\/\/|\/\*|^\s*\*|--)\s*tenantwatch:\s*ignore(?:\[([^\]]*)\]
 
 /** What the comments of one file say: the reason a line is suppressed for, by 1-based line. */
 export interface Suppressions {
-  /** The reason covering a write on this line (on the line itself or the line above). */
+  /** The reason covering a write on this line: a comment on the line itself, or a comment alone on the line above. */
   reasonFor(line: number): string | undefined;
   /** 1-based lines with `tenantwatch: ignore` but no reason: they suppress nothing. */
   readonly withoutReason: readonly number[];
@@ -14,17 +14,23 @@ const NONE: Suppressions = { reasonFor: () => undefined, withoutReason: [] };
 export function findSuppressions(source: string): Suppressions {
   if (!source.includes('tenantwatch:')) return NONE;
   const reasons = new Map<number, string>();
+  // Lines holding only the comment: they cover the line below. A comment trailing a write
+  // covers that write alone, never the next line's.
+  const alone = new Set<number>();
   const withoutReason: number[] = [];
   source.split('\n').forEach((text, i) => {
     if (!text.includes('tenantwatch:')) return;
     const m = MARKER.exec(text);
     if (!m) return;
     const reason = m[1]?.trim();
-    if (reason) reasons.set(i + 1, reason);
+    if (reason) {
+      reasons.set(i + 1, reason);
+      if (text.slice(0, m.index).trim() === '') alone.add(i + 1);
+    }
     else withoutReason.push(i + 1);
   });
   return {
-    reasonFor: (line) => reasons.get(line) ?? reasons.get(line - 1),
+    reasonFor: (line) => reasons.get(line) ?? (alone.has(line - 1) ? reasons.get(line - 1) : undefined),
     withoutReason,
   };
 }

@@ -28,6 +28,8 @@ export function normalizeExpression(text: string): string {
       break;
     }
   }
+  // PHP's "${tenant_id}" is $tenant_id.
+  s = s.replace(/^\$\{(\w+)\}$/, '$$$1');
   s = s.replace(/->|::|\?\./g, '.');
   s = s.replace(/^\$this\./, '').replace(/^(?:this|self)\./, '');
   s = s.replace(/^[$#@]+/, '');

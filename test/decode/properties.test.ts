@@ -25,6 +25,7 @@ const KNOWN_DETAILS: Record<string, string[]> = {
     'no known format',
     'empty value',
     String.raw`(truncated|corrupt|empty) (gzip|zlib|deflate|brotli|zstd) stream`,
+    String.raw`bytes after the end of the (gzip|zlib|deflate|brotli) stream`,
     String.raw`(truncated|corrupt) lz4 frame`,
     'corrupt lz4 block',
     'lz4 dictionaries are not supported',

@@ -18,8 +18,10 @@ const INFLATE: Record<NodeZlibCompression, (bytes: Uint8Array, options: zlib.Zli
  */
 export function inflateWithNodeZlib(kind: NodeZlibCompression, bytes: Uint8Array, maxBytes: number): Uint8Array {
   if (bytes.length === 0) throw undecodable(`empty ${kind} stream`);
+  let result: { buffer: Buffer; engine: { bytesWritten: number } };
   try {
-    return INFLATE[kind](bytes, { maxOutputLength: maxBytes });
+    // info: the engine says how much input the stream used, so bytes after its end are seen.
+    result = INFLATE[kind](bytes, { maxOutputLength: maxBytes, info: true } as zlib.ZlibOptions) as unknown as typeof result;
   } catch (error) {
     if (error instanceof DecodeError) throw error;
     const code = (error as { code?: unknown }).code;
@@ -28,4 +30,8 @@ export function inflateWithNodeZlib(kind: NodeZlibCompression, bytes: Uint8Array
     if (code === 'Z_BUF_ERROR') throw undecodable(`truncated ${kind} stream`);
     throw undecodable(`corrupt ${kind} stream`);
   }
+  // The stream ended before the value did: what follows was not read, so it is not called clean.
+  const unread = bytes.length - result.engine.bytesWritten;
+  if (unread > 0) throw undecodable(`bytes after the end of the ${kind} stream`);
+  return result.buffer;
 }

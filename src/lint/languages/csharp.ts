@@ -1,6 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { CallShape, ExprShape, LanguageAdapter } from '../lint-types.js';
-import { kindOf, literalText, typedNames, unescapeSequence } from './syntax-helpers.js';
+import { assigned, kindOf, literalText, typedNames, unescapeSequence } from './syntax-helpers.js';
 
 const CONTENT = new Set(['string_literal_content', 'string_content']);
 const ESCAPE = new Set(['escape_sequence']);
@@ -91,7 +91,7 @@ export const CSHARP: LanguageAdapter = {
     }
     const left = node.field('left');
     const right = node.field('right');
-    return left !== null && kindOf(left) === 'identifier' && right !== null ? [{ name: left.text(), value: right }] : [];
+    return left !== null && kindOf(left) === 'identifier' && right !== null ? [assigned(left.text(), right, node.field('operator')?.text())] : [];
   },
   mapKeys: () => undefined,
   declaredNames: typedNames,

@@ -1,6 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { CallShape, ExprShape, LanguageAdapter } from '../lint-types.js';
-import { argumentNodes, captures, escapeRegex, kindOf, literalText } from './syntax-helpers.js';
+import { argumentNodes, assigned, captures, escapeRegex, kindOf, literalText } from './syntax-helpers.js';
 
 const CONTENT = new Set(['interpreted_string_literal_content', 'raw_string_literal_content']);
 const ESCAPE = new Set(['escape_sequence']);
@@ -63,9 +63,13 @@ export const GO: LanguageAdapter = {
     const spec = kindOf(node) === 'var_spec';
     const names = spec ? node.fieldChildren('name') : (node.field('left')?.namedChildren() ?? []);
     const values = (spec ? node.field('value') : node.field('right'))?.namedChildren() ?? [];
+    const operator = spec ? '=' : (node.field('operator')?.text() ?? '=');
     return names.flatMap((name, i) => {
       const value = values[i];
-      return kindOf(name) === 'identifier' && value !== undefined ? [{ name: name.text(), value }] : [];
+      if (kindOf(name) !== 'identifier') return [];
+      // `a, key := f()`: one call, several names: unreadable.
+      if (value === undefined || values.length !== names.length) return [{ name: name.text(), value: null }];
+      return [assigned(name.text(), value, operator === ':=' ? '=' : operator)];
     });
   },
   mapKeys: () => undefined,

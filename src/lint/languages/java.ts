@@ -1,6 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { AnnotationWrite, CallShape, ExprShape, LanguageAdapter, TemplatePart } from '../lint-types.js';
-import { argumentNodes, kindOf, literalText, typedNames } from './syntax-helpers.js';
+import { argumentNodes, assigned, kindOf, literalText, typedNames } from './syntax-helpers.js';
 
 const CONTENT = new Set(['string_fragment', 'multiline_string_fragment']);
 const ESCAPE = new Set(['escape_sequence']);
@@ -62,8 +62,8 @@ function annotationWrites(root: SgNode): AnnotationWrite[] {
   for (const annotation of root.findAll({ rule: { kind: 'annotation' } })) {
     const name = annotation.field('name')?.text().split('.').at(-1);
     if (name === undefined || !WRITE_ANNOTATIONS.has(name)) continue;
-    const method = annotation.parent()?.parent();
-    if (!method || kindOf(method) !== 'method_declaration') continue;
+    const method = annotatedMethod(annotation);
+    if (method === undefined) continue;
     const values = new Map<string, SgNode>();
     const list = annotation.field('arguments');
     for (const pair of list?.namedChildren() ?? []) {
@@ -75,7 +75,8 @@ function annotationWrites(root: SgNode): AnnotationWrite[] {
     }
     const cacheNames = values.get('cacheNames') ?? values.get('value');
     const names = cacheNames ? strings(cacheNames) : [];
-    const key = keyParts(values.get('key'), method);
+    // A keyGenerator bean builds the key in code the linter does not read.
+    const key = values.has('keyGenerator') && !values.has('key') ? undefined : keyParts(values.get('key'), method);
     for (const cache of names.length > 0 ? names : [undefined]) {
       writes.push({
         node: annotation,
@@ -86,6 +87,19 @@ function annotationWrites(root: SgNode): AnnotationWrite[] {
     }
   }
   return writes;
+}
+
+/**
+ * The method an annotation is on, directly (`@CachePut` in its modifiers) or nested in another
+ * annotation's arguments (`@Caching(put = { @CachePut(…) })`); undefined on a class or field.
+ */
+function annotatedMethod(annotation: SgNode): SgNode | undefined {
+  for (let n = annotation.parent(); n !== null; n = n.parent()) {
+    const kind = kindOf(n);
+    if (kind === 'method_declaration') return n;
+    if (kind !== 'modifiers' && kind !== 'annotation' && kind !== 'annotation_argument_list' && kind !== 'element_value_pair' && kind !== 'element_value_array_initializer') return undefined;
+  }
+  return undefined;
 }
 
 function strings(node: SgNode): string[] {
@@ -138,7 +152,8 @@ export const JAVA: LanguageAdapter = {
     const declarator = kindOf(node) === 'variable_declarator';
     const name = node.field(declarator ? 'name' : 'left');
     const value = node.field(declarator ? 'value' : 'right');
-    return name !== null && kindOf(name) === 'identifier' && value !== null ? [{ name: name.text(), value }] : [];
+    if (name === null || kindOf(name) !== 'identifier' || value === null) return [];
+    return [assigned(name.text(), value, declarator ? '=' : node.field('operator')?.text())];
   },
   mapKeys: () => undefined,
   declaredNames: typedNames,

@@ -75,11 +75,14 @@ function adapter(id: 'javascript' | 'typescript', grammar: string): LanguageAdap
     readCall,
     shape,
     functionKinds: ['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration', 'function'],
-    assignmentKinds: ['variable_declarator', 'assignment_expression'],
+    assignmentKinds: ['variable_declarator', 'assignment_expression', 'augmented_assignment_expression'],
     readAssignment(node) {
-      const name = node.field(kindOf(node) === 'variable_declarator' ? 'name' : 'left');
-      const value = node.field(kindOf(node) === 'variable_declarator' ? 'value' : 'right');
-      return name !== null && kindOf(name) === 'identifier' && value !== null ? [{ name: name.text(), value }] : [];
+      const kind = kindOf(node);
+      const name = node.field(kind === 'variable_declarator' ? 'name' : 'left');
+      const value = node.field(kind === 'variable_declarator' ? 'value' : 'right');
+      if (name === null || kindOf(name) !== 'identifier' || value === null) return [];
+      if (kind === 'augmented_assignment_expression') return [{ name: name.text(), value: node.field('operator')?.text() === '+=' ? value : null, append: true }];
+      return [{ name: name.text(), value }];
     },
     mapKeys(node) {
       if (kindOf(node) === 'object') {

@@ -44,12 +44,19 @@ function shape(node: SgNode): ExprShape {
         const kind = kindOf(child);
         if (kind === 'string_content' || kind === 'string_value') pieces.push(child.text());
         else if (kind === 'escape_sequence') pieces.push(child.text().replace(ESCAPE_SEQUENCE, (s) => unescapeSequence(s)));
-        else if (HOLE_KINDS.has(kind)) pieces.push(child);
+        // Anything else named is an interpolation (`${id}`, `{$a->b}`, kinds of newer grammars):
+        // a hole, never dropped from the template.
+        else if (HOLE_KINDS.has(kind) || child.isNamed()) pieces.push(child);
       }
       return pieces.every((p) => typeof p === 'string') ? { kind: 'literal', text: pieces.join('') } : { kind: 'interpolated', pieces };
     }
     case 'variable_name':
       return { kind: 'name', name: node.text() };
+    case 'dynamic_variable_name': {
+      // "${id}" in a string is $id.
+      const inner = node.namedChildren()[0];
+      return inner && kindOf(inner) === 'name' && node.namedChildren().length === 1 ? { kind: 'name', name: `$${inner.text()}` } : { kind: 'other' };
+    }
     case 'parenthesized_expression': {
       const inner = node.namedChildren()[0];
       return inner ? shape(inner) : { kind: 'other' };
@@ -84,11 +91,13 @@ export const PHP: LanguageAdapter = {
   readCall,
   shape,
   functionKinds: ['function_definition', 'method_declaration', 'anonymous_function', 'anonymous_function_creation_expression', 'arrow_function'],
-  assignmentKinds: ['assignment_expression'],
+  assignmentKinds: ['assignment_expression', 'augmented_assignment_expression'],
   readAssignment(node) {
     const left = node.field('left');
     const right = node.field('right');
-    return left !== null && kindOf(left) === 'variable_name' && right !== null ? [{ name: left.text(), value: right }] : [];
+    if (left === null || kindOf(left) !== 'variable_name' || right === null) return [];
+    if (kindOf(node) === 'augmented_assignment_expression') return [{ name: left.text(), value: node.field('operator')?.text() === '.=' ? right : null, append: true }];
+    return [{ name: left.text(), value: right }];
   },
   mapKeys(node) {
     if (kindOf(node) !== 'array_creation_expression') return undefined;

@@ -115,11 +115,22 @@ export const PYTHON: LanguageAdapter = {
   readCall,
   shape,
   functionKinds: ['function_definition', 'lambda'],
-  assignmentKinds: ['assignment'],
+  assignmentKinds: ['assignment', 'augmented_assignment'],
   readAssignment(node) {
     const left = node.field('left');
     const right = node.field('right');
-    return left !== null && kindOf(left) === 'identifier' && right !== null ? [{ name: left.text(), value: right }] : [];
+    if (left === null || right === null) return [];
+    if (kindOf(node) === 'augmented_assignment') {
+      return kindOf(left) === 'identifier' ? [{ name: left.text(), value: node.field('operator')?.text() === '+=' ? right : null, append: true }] : [];
+    }
+    if (kindOf(left) === 'identifier') return [{ name: left.text(), value: right }];
+    // `a, key = x, f"…"`: pairs when both sides list as many; otherwise each name is unreadable.
+    if (['pattern_list', 'tuple_pattern'].includes(kindOf(left))) {
+      const names = left.namedChildren();
+      const values = ['expression_list', 'tuple'].includes(kindOf(right)) ? right.namedChildren() : [];
+      return names.flatMap((n, i) => (kindOf(n) === 'identifier' ? [{ name: n.text(), value: values.length === names.length ? (values[i] ?? null) : null }] : []));
+    }
+    return [];
   },
   mapKeys(node) {
     return kindOf(node) === 'dictionary' ? node.namedChildren().flatMap((p) => (kindOf(p) === 'pair' && p.field('key') ? [p.field('key') as SgNode] : [])) : undefined;

@@ -57,7 +57,10 @@ function shape(node: SgNode): ExprShape {
       const right = node.field('right');
       if (left === null || right === null) return { kind: 'other' };
       if (op === '+') return { kind: 'concat', operands: [left, right] };
-      if (op === '%') return { kind: 'printf', format: left, args: kindOf(right) === 'array' ? right.namedChildren() : [right] };
+      if (op === '%') {
+        if (kindOf(right) === 'hash') return { kind: 'printf', format: left, args: [], named: namedPairs(right.namedChildren()) };
+        return { kind: 'printf', format: left, args: kindOf(right) === 'array' ? right.namedChildren() : [right] };
+      }
       return { kind: 'other' };
     }
     case 'call': {
@@ -71,13 +74,32 @@ function shape(node: SgNode): ExprShape {
         if (separator.kind === 'literal') return { kind: 'join', separator: separator.text, items: receiver.namedChildren() };
       }
       if (!receiver && (call.method === 'format' || call.method === 'sprintf') && call.args[0]) {
-        return { kind: 'printf', format: call.args[0], args: call.args.slice(1) };
+        const rest = call.args.slice(1);
+        // format("p:%<id>s", id: x): keyword pairs (read into `named`) or a hash name the slots.
+        const last = rest.at(-1);
+        const named = last !== undefined && kindOf(last) === 'hash' ? namedPairs(last.namedChildren()) : call.named;
+        return { kind: 'printf', format: call.args[0], args: rest, named };
       }
       return { kind: 'other' };
     }
     default:
       return { kind: 'other' };
   }
+}
+
+/** `{id: x}`, `{:id => x}`, `{"id" => x}`: the value of each pair by its key's name. */
+function namedPairs(pairs: SgNode[]): Map<string, SgNode> {
+  const named = new Map<string, SgNode>();
+  for (const pair of pairs) {
+    if (kindOf(pair) !== 'pair') continue;
+    const key = pair.field('key') ?? pair.namedChildren()[0];
+    const value = pair.field('value');
+    if (!key || value === null) continue;
+    const k = kindOf(key);
+    const name = k === 'hash_key_symbol' ? key.text() : k === 'simple_symbol' ? key.text().slice(1) : k === 'string' ? key.text().slice(1, -1) : undefined;
+    if (name !== undefined) named.set(name, value);
+  }
+  return named;
 }
 
 /** Ruby: Rails.cache and redis-rb. */
@@ -88,11 +110,13 @@ export const RUBY: LanguageAdapter = {
   readCall,
   shape,
   functionKinds: ['method', 'singleton_method', 'block', 'do_block', 'lambda'],
-  assignmentKinds: ['assignment'],
+  assignmentKinds: ['assignment', 'operator_assignment'],
   readAssignment(node) {
     const left = node.field('left');
     const right = node.field('right');
-    return left !== null && kindOf(left) === 'identifier' && right !== null ? [{ name: left.text(), value: right }] : [];
+    if (left === null || kindOf(left) !== 'identifier' || right === null) return [];
+    if (kindOf(node) === 'operator_assignment') return [{ name: left.text(), value: node.field('operator')?.text() === '+=' ? right : null, append: true }];
+    return [{ name: left.text(), value: right }];
   },
   mapKeys(node) {
     if (kindOf(node) !== 'hash') return undefined;

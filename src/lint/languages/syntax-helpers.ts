@@ -59,3 +59,9 @@ export const ESCAPE_SEQUENCE = /\\(?:u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|x[0-9
 export function kindOf(node: SgNode | null | undefined): string {
   return node ? String(node.kind()) : '';
 }
+
+/** One assignment by its operator: `=` replaces, `+=` appends, any other operator is unreadable. */
+export function assigned(name: string, value: SgNode, operator: string | undefined): { name: string; value: SgNode | null; append?: boolean } {
+  if (operator === undefined || operator === '=') return { name, value };
+  return { name, value: operator === '+=' ? value : null, append: true };
+}

@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { adapterFor } from '../../src/lint/languages/index.js';
+import { compileLintSettings } from '../../src/lint/lint-settings.js';
+import { lintSource } from '../../src/lint/lint-source.js';
+import { loadLintConfig } from '../../src/lint/load-lint-config.js';
+
+const settings = compileLintSettings(loadLintConfig(join('test/fixtures/lint', 'tenantwatch.yaml'), {}));
+
+/** The findings of one source file as `line reason template`, in order. */
+function lint(file: string, source: string): string[] {
+  const adapter = adapterFor(file);
+  if (!adapter) throw new Error(`no adapter for ${file}`);
+  return lintSource(source, { file, root: '.', adapter }, settings).map((f) => `${f.line} ${f.suppressed ? 'suppressed ' : ''}${f.reason}${f.template === undefined ? '' : ` ${f.template}`}`);
+}
+
+describe('variables followed as the code runs', () => {
+  it('never resolves a parameter from another function’s assignment: unresolved', () => {
+    expect(
+      lint('m.py', ['def build(pid):', '    key = f"project:{tenant_id}:{pid}"', '    return key', '', 'def store(key, v):', '    cache.set(key, v)', ''].join('\n')),
+    ).toEqual(['6 unresolved']);
+  });
+
+  it('reports the unscoped value of a variable set in a branch, not only the last assignment', () => {
+    const source = ['def put(pid, v, admin):', '    key = f"project:{pid}"', '    if not admin:', '        key = f"project:{tenant_id}:{pid}"', '    cache.set(key, v)', ''].join('\n');
+    expect(lint('m.py', source)).toEqual(['5 no_tenant_scope project:{pid}']);
+  });
+
+  it('passes when every branch assigns a scoped key, and a later unconditional assignment replaces earlier ones', () => {
+    const branches = ['def put(pid, v, a):', '    if a:', '        key = f"project:{tenant_id}:{pid}"', '    else:', '        key = f"project:{tenant_id}:{pid}:x"', '    cache.set(key, v)', ''].join('\n');
+    expect(lint('m.py', branches)).toEqual([]);
+    const replaced = ['def put(pid, v):', '    key = f"project:{pid}"', '    key = f"project:{tenant_id}:{pid}"', '    cache.set(key, v)', ''].join('\n');
+    expect(lint('m.py', replaced)).toEqual([]);
+  });
+
+  it('does not take a value from a nested function, and sees one assigned later in a loop around the write', () => {
+    const nested = ['def put(pid, v):', '    key = f"project:{pid}"', '    def helper():', '        key = f"project:{tenant_id}:{pid}"', '    cache.set(key, v)', ''].join('\n');
+    expect(lint('m.py', nested)).toEqual(['5 no_tenant_scope project:{pid}']);
+    const loop = ['def put(pids, v):', '    key = f"project:{tenant_id}:0"', '    for pid in pids:', '        cache.set(key, v)', '        key = f"project:{pid}"', ''].join('\n');
+    expect(lint('m.py', loop)).toEqual(['4 no_tenant_scope project:{pid}']);
+  });
+
+  it('reads a tuple assignment by position and never borrows another function’s value for it', () => {
+    const source = ['def a(p):', '    key = f"project:{tenant_id}:{p}"', '', 'def b(pid, v):', '    tenant, key = 1, f"project:{pid}"', '    cache.set(key, v)', ''].join('\n');
+    expect(lint('m.py', source)).toEqual(['6 no_tenant_scope project:{pid}']);
+  });
+
+  it('follows += and .= onto the earlier value, in every language that has them', () => {
+    expect(lint('m.py', ['def put(pid, v):', '    k = "project:"', '    k += str(pid)', '    r.set(k, v)', ''].join('\n'))).toEqual(['4 no_tenant_scope project:{str(pid)}']);
+    expect(lint('m.ts', ['import Redis from "ioredis";', 'const redis = new Redis();', 'function put(pid: string) {', '  let key = "project:";', '  key += pid;', '  redis.set(key, "v");', '}', ''].join('\n'))).toEqual(['6 no_tenant_scope project:{pid}']);
+    expect(lint('m.php', ['<?php', 'function put($pid) {', '  $key = "project:";', '  $key .= $pid;', '  Cache::put($key, 1, 60);', '}', ''].join('\n'))).toEqual(['5 no_tenant_scope project:{$pid}']);
+    expect(lint('M.java', ['class M {', '  void put(String pid) {', '    String k = "project:";', '    k += pid;', '    jedis.set(k, "v");', '  }', '}', ''].join('\n'))).toEqual(['5 no_tenant_scope project:{pid}']);
+    expect(lint('m.go', ['package m', 'func put(pid string) {', '\tk := "project:"', '\tk += pid', '\trdb.Set(ctx, k, "v", 0)', '}', ''].join('\n'))).toEqual(['5 no_tenant_scope project:{pid}']);
+  });
+
+  it('keeps a typed parameter unresolved in TypeScript', () => {
+    const source = ['import Redis from "ioredis";', 'const redis = new Redis();', 'function i() { const key = `project:${tenantId}:1`; return key; }', 'function k(key: string) { redis.set(key, "v"); }', ''].join('\n');
+    expect(lint('m.ts', source)).toEqual(['4 unresolved']);
+  });
+});
+
+describe('interpolation and formats', () => {
+  it('reads PHP "${var}" as $var, never dropping it from the template', () => {
+    expect(lint('m.php', ['<?php', 'function put($pid) {', '  Cache::put("project:${pid}", 1, 60);', '  Cache::put("project:${tenant_id}:{$pid}", 1, 60);', '}', ''].join('\n'))).toEqual(['3 no_tenant_scope project:{${pid}}']);
+  });
+
+  it('reads Go explicit argument indexes and Ruby named formats, and leaves a * width unresolved', () => {
+    expect(lint('m.go', ['package m', 'func put(pid string) {', '\trdb.Set(ctx, fmt.Sprintf("project:%[2]s:%[1]d", pid, tenantID), "v", 0)', '\trdb.Set(ctx, fmt.Sprintf("project:%*d", 8, pid), "v", 0)', '}', ''].join('\n'))).toEqual(['4 unresolved']);
+    expect(lint('m.rb', ['def put(pid)', '  Rails.cache.write("project:%<id>s" % {id: pid}, 1)', '  Rails.cache.write(format("project:%{t}:%<id>s", t: tenant_id, id: pid), 1)', 'end', ''].join('\n'))).toEqual(['2 no_tenant_scope project:{pid}']);
+  });
+});
+
+describe('suppressions', () => {
+  it('applies a trailing comment to its own line only, and a comment alone to the line below', () => {
+    const source = ['def put(pid, v):', '    cache.set(f"project:{pid}", v)  # tenantwatch: ignore[reviewed this one]', '    cache.set(f"project:{pid}", v)', '    # tenantwatch: ignore[public entry]', '    cache.set(f"project:{pid}", v)', ''].join('\n');
+    expect(lint('m.py', source)).toEqual(['2 suppressed no_tenant_scope project:{pid}', '3 no_tenant_scope project:{pid}', '5 suppressed no_tenant_scope project:{pid}']);
+  });
+});
+
+describe('Spring annotations', () => {
+  it('reads @CachePut nested in @Caching, and leaves a keyGenerator key unresolved', () => {
+    const source = [
+      'class P {',
+      '  @Caching(put = { @CachePut(value = "projects", key = "#pid") })',
+      '  Object a(String pid) { return null; }',
+      '  @Cacheable(value = "projects", keyGenerator = "tenantAwareGen")',
+      '  Object b(String pid) { return null; }',
+      '}',
+      '',
+    ].join('\n');
+    expect(lint('P.java', source)).toEqual(['2 unregistered projects::{#pid}', '4 unresolved']);
+  });
+});
+
+describe('pipelines and transactions', () => {
+  it('recognises writes on a pipeline or multi taken from a client', () => {
+    const py = ['import redis', 'r = redis.Redis()', 'def put(pid, v):', '    p = r.pipeline()', '    p.set(f"project:{pid}", v)', '    with r.pipeline() as tx:', '        tx.set(f"project:{pid}", v)', ''].join('\n');
+    expect(lint('m.py', py)).toEqual(['5 no_tenant_scope project:{pid}', '7 no_tenant_scope project:{pid}']);
+    const ts = ['import Redis from "ioredis";', 'const redis = new Redis();', 'async function put(pid: string) {', '  const m = redis.multi();', '  m.set(`project:${pid}`, "v");', '}', ''].join('\n');
+    expect(lint('m.ts', ts)).toEqual(['5 no_tenant_scope project:{pid}']);
+  });
+
+  it('does not take a pipeline of something that is no cache client for one', () => {
+    const py = ['def put(pid, v):', '    p = builder.pipeline()', '    p.set(f"project:{pid}", v)', ''].join('\n');
+    expect(lint('m.py', py)).toEqual([]);
+  });
+});
