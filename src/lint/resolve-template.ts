@@ -33,6 +33,9 @@ interface Scope extends Extent {
   node: SgNode | undefined;
 }
 
+const FILE_SCOPE: Scope = { start: 0, end: Infinity, node: undefined };
+const NONE: Assignment[] = [];
+
 /** What a variable may hold where it is used: the assignments that reach it, and whether an unknown value (a parameter) may too. */
 interface Reaching {
   assignments: Assignment[];
@@ -56,6 +59,7 @@ const LOOP_KIND = /(?:^|_)(?:for|foreach|while|do|until|loop)(?:_|$)/;
  */
 export class TemplateResolver {
   private assignments?: Assignment[];
+  private byName?: Map<string, Assignment[]>;
   private scopes?: Scope[];
   private readonly reached = new Map<string, Reaching>();
   private readonly parameterText = new Map<number, string>();
@@ -195,14 +199,19 @@ export class TemplateResolver {
 
   private reachingUncached(use: SgNode, name: string, at: number, end: number): Reaching {
     const scopes = this.scopeList();
-    const assignments = this.namedAssignments();
-    const around = scopes
-      .map((s, i) => ({ s, i }))
-      .filter(({ s }) => s.node !== undefined && s.start <= at && end <= s.end && !(s.start === at && s.end === end))
-      .sort((a, b) => b.s.start - a.s.start);
-    for (const { s, i } of [...around, { s: { start: 0, end: Infinity, node: undefined } as Scope, i: -1 }]) {
+    const assignments = this.assignmentsOf(name);
+    const around: number[] = [];
+    for (let i = 0; i < scopes.length; i++) {
+      const s = scopes[i]!;
+      if (s.start <= at && end <= s.end && !(s.start === at && s.end === end)) around.push(i);
+    }
+    // Innermost first: the enclosing functions nest, so the latest start is the innermost.
+    around.sort((a, b) => scopes[b]!.start - scopes[a]!.start);
+    around.push(-1);
+    for (const i of around) {
+      const s = i < 0 ? FILE_SCOPE : scopes[i]!;
       // Before the point and not around it (`k = "x:" + k` reads k's earlier value).
-      const own = assignments.filter((a) => a.scope === i && a.name === name && a.end <= at);
+      const own = assignments.filter((a) => a.scope === i && a.end <= at);
       const param = s.node !== undefined && this.declaresParameter(i, s.node, name);
       if (own.length === 0) {
         if (param) return { assignments: [], unknown: true };
@@ -221,6 +230,7 @@ export class TemplateResolver {
   /** Assignments after the use inside a loop around it (in the same function): the next turn sees them. */
   private loopCarried(use: SgNode, assignments: Assignment[], scope: number, name: string, at: number, s: Scope): Assignment[] {
     const after = assignments.filter((a) => a.scope === scope && a.name === name && a.start > at);
+    // (`assignments` holds this name's only.)
     // Nothing assigned after the use: no loop can carry a value back (and no tree walk is needed).
     if (after.length === 0) return [];
     let loopEnd = -1;
@@ -249,6 +259,19 @@ export class TemplateResolver {
     return this.scopes;
   }
 
+  /** The file's assignments of one name, in document order. */
+  private assignmentsOf(name: string): Assignment[] {
+    if (this.byName === undefined) {
+      this.byName = new Map();
+      for (const a of this.namedAssignments()) {
+        const list = this.byName.get(a.name);
+        if (list) list.push(a);
+        else this.byName.set(a.name, [a]);
+      }
+    }
+    return this.byName.get(name) ?? NONE;
+  }
+
   private namedAssignments(): Assignment[] {
     if (this.assignments) return this.assignments;
     const scopes = this.scopeList();
@@ -271,6 +294,8 @@ function hole(text: string, tenant: boolean): TemplatePart {
 
 /** Every combination of one alternative per slot, in order; undefined past MAX_ALTERNATIVES. */
 function product(slots: readonly (Alt[] | undefined)[]): Alt[] | undefined {
+  // The common case, one template per slot: one array, no combinations.
+  if (slots.every((slot) => slot?.length === 1)) return [slots.flatMap((slot) => (slot as Alt[])[0] as Alt)];
   let out: Alt[] = [[]];
   for (const slot of slots) {
     if (slot === undefined) return undefined;
@@ -284,6 +309,10 @@ function product(slots: readonly (Alt[] | undefined)[]): Alt[] | undefined {
 
 /** The alternatives of several sources, each template once; undefined past MAX_ALTERNATIVES. */
 function union(sources: readonly (Alt[] | undefined)[]): Alt[] | undefined {
+  if (sources.length === 1) {
+    const only = sources[0];
+    if (only === undefined || only.length <= 1) return only;
+  }
   const seen = new Map<string, Alt>();
   for (const source of sources) {
     if (source === undefined) return undefined;
