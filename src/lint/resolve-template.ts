@@ -35,6 +35,7 @@ interface Scope extends Extent {
 
 const FILE_SCOPE: Scope = { start: 0, end: Infinity, node: undefined };
 const NONE: Assignment[] = [];
+const NOTHING: Reaching = { assignments: NONE, unknown: false };
 
 /** What a variable may hold where it is used: the assignments that reach it, and whether an unknown value (a parameter) may too. */
 interface Reaching {
@@ -109,7 +110,7 @@ export class TemplateResolver {
     if (this.tenants.matches(node.text())) return true;
     if (depth > MAX_DEPTH) return false;
     const shape = this.adapter.shape(node);
-    if (shape.kind !== 'name') return false;
+    if (shape.kind !== 'name' || this.assignmentsOf(shape.name).length === 0) return false;
     const { start, end } = extentOf(node);
     const reaching = this.reaching(node, shape.name, start, end);
     // Every value that can reach the use must be the tenant.
@@ -122,6 +123,7 @@ export class TemplateResolver {
 
   /** The templates a variable may hold at `use`; undefined when none of its values builds a string. */
   private valuesOf(use: SgNode, name: string, depth: number): Alt[] | undefined {
+    if (this.assignmentsOf(name).length === 0) return undefined;
     const { start, end } = extentOf(use);
     const reaching = this.reaching(use, name, start, end);
     if (reaching.assignments.length === 0) return undefined;
@@ -198,8 +200,11 @@ export class TemplateResolver {
   }
 
   private reachingUncached(use: SgNode, name: string, at: number, end: number): Reaching {
-    const scopes = this.scopeList();
     const assignments = this.assignmentsOf(name);
+    // Never assigned in this file (a parameter, a global, an attribute): nothing to follow, and
+    // whether it is a parameter changes nothing — no value can be read for it either way.
+    if (assignments.length === 0) return NOTHING;
+    const scopes = this.scopeList();
     const around: number[] = [];
     for (let i = 0; i < scopes.length; i++) {
       const s = scopes[i]!;
@@ -218,6 +223,9 @@ export class TemplateResolver {
         continue;
       }
       const later = this.loopCarried(use, assignments, i, name, at, s);
+      // One assignment and no argument to compete with: it reaches the use whether or not it
+      // always runs (an unassigned path would be a bug of its own), so no tree walk is needed.
+      if (own.length === 1 && !param) return { assignments: [...own, ...later], unknown: false };
       for (let k = own.length - 1; k >= 0; k--) {
         if (dominates(own[k]!.node, use)) return { assignments: [...own.slice(k), ...later], unknown: false };
       }

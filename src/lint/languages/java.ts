@@ -94,6 +94,9 @@ function annotationWrites(root: SgNode): AnnotationWrite[] {
  * annotation's arguments (`@Caching(put = { @CachePut(…) })`); undefined on a class or field.
  */
 function annotatedMethod(annotation: SgNode): SgNode | undefined {
+  // The usual place first: @CachePut in a method's modifiers.
+  const owner = annotation.parent()?.parent();
+  if (owner && kindOf(owner) === 'method_declaration') return owner;
   for (let n = annotation.parent(); n !== null; n = n.parent()) {
     const kind = kindOf(n);
     if (kind === 'method_declaration') return n;
