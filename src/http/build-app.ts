@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps.js';
 import { matchToken } from './auth.js';
-import { ErrorBody } from './schemas.js';
+import { BadRequestBody, ErrorBody } from './schemas.js';
 import { dashboardCsp, dashboardPage } from './dashboard/dashboard-page.js';
 import { findingRoutes } from './routes/findings.js';
 import { tokenName } from './routes/guards.js';
@@ -51,9 +51,11 @@ export async function buildApp(deps: ApiDeps, opts: AppOptions = {}): Promise<Fa
     if (!route.url.startsWith('/api/')) return;
     const schema = (route.schema ??= {}) as { response?: Record<string, unknown> };
     const response = (schema.response ??= {});
-    const extra: Record<string, unknown> = { 400: ErrorBody, 401: ErrorBody, 500: ErrorBody };
+    const extra: Record<string, unknown> = { 400: BadRequestBody, 401: ErrorBody, 500: ErrorBody };
     if ((route.config as { rateLimit?: unknown } | undefined)?.rateLimit !== undefined) extra[429] = ErrorBody;
     for (const [code, body] of Object.entries(extra)) response[code] ??= body;
+    // A route's own plain 400 would drop `problems` when serialised.
+    if (response[400] === ErrorBody) response[400] = BadRequestBody;
   });
 
   const tokens = deps.config.api?.tokens ?? [];

@@ -71,7 +71,8 @@ export function credentialsOf(seed: string): Pick<RedisOptions, 'username' | 'pa
   const out: Pick<RedisOptions, 'username' | 'password' | 'tls'> = {};
   if (url.username !== '') out.username = decodeURIComponent(url.username);
   if (url.password !== '') out.password = decodeURIComponent(url.password);
-  if (url.protocol === 'rediss:') out.tls = { servername: url.hostname };
+  // Each node is checked against its own name (ioredis's default), not the seed's.
+  if (url.protocol === 'rediss:') out.tls = {};
   return out;
 }
 

@@ -4,6 +4,9 @@ import { Type, type Static } from '@sinclair/typebox';
 
 export const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() }, { $id: 'Error' });
 
+/** A request that failed its schema: the error, and every problem found. */
+export const BadRequestBody = Type.Object({ error: Type.String(), message: Type.String(), problems: Type.Optional(Type.Array(Type.String())) }, { $id: 'BadRequest' });
+
 // Dates leave as ISO strings: fast-json-stringify formats Date objects for 'date-time'.
 const DateTime = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });
 const Severity = Type.Union([Type.Literal('critical'), Type.Literal('warning'), Type.Literal('info')]);

@@ -34,11 +34,12 @@ export function lintSource(source: string, where: SourceFile, settings: LintSett
   const results: LintResult[] = [];
   const suppressions = findSuppressions(source);
   const severityOf = (reason: LintReason): Severity | 'ignore' => (reason === 'unregistered' ? settings.unregistered : FIXED_SEVERITY[reason]);
-  const report = (node: SgNode, call: string, reason: LintReason, parts?: TemplatePart[], pattern?: string): void => {
+  // `callLine`: where the write's call starts, when the key sits on a later line of it.
+  const report = (node: SgNode, call: string, reason: LintReason, parts?: TemplatePart[], pattern?: string, callLine?: number): void => {
     const severity = severityOf(reason);
     if (severity === 'ignore') return;
     const { line, column } = node.range().start;
-    results.push(finding(where, suppressions, { line: line + 1, column: column + 1, call, reason, severity, parts, pattern }));
+    results.push(finding(where, suppressions, { line: line + 1, column: column + 1, call, reason, severity, parts, pattern, callLine }));
   };
 
   const file = indexFile(root, adapter);
@@ -48,7 +49,7 @@ export function lintSource(source: string, where: SourceFile, settings: LintSett
   const matcher = new CallSiteMatcher(settings.tables[adapter.id], lookAlikesOf(adapter.id), adapter, source);
   // A key with several possible templates (a variable set in two branches) is reported by its
   // worst one: any of them may be what the cache receives.
-  const judge = (node: SgNode, call: string, alternatives: readonly KeyAlternative[], framework: string): void => {
+  const judge = (node: SgNode, call: string, alternatives: readonly KeyAlternative[], framework: string, callLine?: number): void => {
     let worst: { reason: LintReason; parts?: TemplatePart[]; pattern?: string; rank: number } | undefined;
     for (const parts of alternatives) {
       let verdict: { reason?: LintReason; parts?: TemplatePart[]; pattern?: string };
@@ -63,7 +64,7 @@ export function lintSource(source: string, where: SourceFile, settings: LintSett
       const rank = severity === 'ignore' ? 0 : SEVERITY_RANK[severity];
       if (rank > (worst?.rank ?? 0)) worst = { reason: verdict.reason, parts: verdict.reason === 'unresolved' ? undefined : verdict.parts, pattern: verdict.pattern, rank };
     }
-    if (worst) report(node, call, worst.reason, worst.parts, worst.pattern);
+    if (worst) report(node, call, worst.reason, worst.parts, worst.pattern, callLine);
   };
 
   const names = methodNames(settings.tables[adapter.id]);
@@ -81,7 +82,7 @@ export function lintSource(source: string, where: SourceFile, settings: LintSett
     }
     for (const key of keys) {
       const alternatives = resolver.resolveKey(key).map((parts) => (parts && receiverPrefix ? [{ kind: 'text' as const, text: receiverPrefix }, ...parts] : parts));
-      judge(key, callee, alternatives, site.framework);
+      judge(key, callee, alternatives, site.framework, node.range().start.line + 1);
     }
   }
   for (const write of adapter.annotationWrites?.(root) ?? []) {
@@ -133,6 +134,7 @@ interface Reported {
   severity: Severity;
   parts: TemplatePart[] | undefined;
   pattern: string | undefined;
+  callLine?: number;
 }
 
 function finding(where: SourceFile, suppressions: Suppressions, r: Reported): LintResult {
@@ -151,7 +153,7 @@ function finding(where: SourceFile, suppressions: Suppressions, r: Reported): Li
     result.parts = r.parts;
   }
   if (r.pattern !== undefined) result.pattern = r.pattern;
-  const because = suppressions.reasonFor(r.line);
+  const because = suppressions.reasonFor(r.line, r.callLine);
   if (because !== undefined) {
     result.suppressed = true;
     result.suppressionReason = because;

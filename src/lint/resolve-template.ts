@@ -36,6 +36,7 @@ interface Scope extends Extent {
 const FILE_SCOPE: Scope = { start: 0, end: Infinity, node: undefined };
 const NONE: Assignment[] = [];
 const NOTHING: Reaching = { assignments: NONE, unknown: false };
+const NO_LOOP = { later: NONE, start: Infinity };
 
 /** What a variable may hold where it is used: the assignments that reach it, and whether an unknown value (a parameter) may too. */
 interface Reaching {
@@ -45,8 +46,9 @@ interface Reaching {
 
 // Syntax that runs its body maybe, or more than once: an assignment inside it (below the point
 // where it and the use meet) does not replace the variable's earlier values. Kind names of every
-// grammar lint-keys reads; a false match only keeps more values.
-const BRANCH_KIND = /(?:^|_)(?:if|elif|else|unless|for|foreach|while|do|until|loop|try|catch|except|finally|rescue|ensure|switch|case|when|select|match|conditional|ternary)(?:_|$)/;
+// grammar lint-keys reads, short-circuit operators included (`a || (k = …)`); a false match only
+// keeps more values.
+const BRANCH_KIND = /(?:^|_)(?:if|elif|else|unless|for|foreach|while|do|until|loop|try|catch|except|finally|rescue|ensure|switch|case|when|select|match|conditional|ternary)(?:_|$)|^(?:boolean_operator|binary_expression|binary)$/;
 const LOOP_KIND = /(?:^|_)(?:for|foreach|while|do|until|loop)(?:_|$)/;
 
 /**
@@ -63,6 +65,7 @@ export class TemplateResolver {
   private byName?: Map<string, Assignment[]>;
   private scopes?: Scope[];
   private readonly reached = new Map<string, Reaching>();
+  private readonly assigned = new Map<Assignment, Alt[] | undefined>();
   private readonly parameterText = new Map<number, string>();
 
   constructor(
@@ -73,9 +76,15 @@ export class TemplateResolver {
 
   /** Each template the key may have; an undefined entry where one cannot be read. */
   resolveKey(node: SgNode): KeyAlternative[] {
+    truncated = false;
+    this.assigned.clear();
     const alts = this.partsOf(node, 0);
     if (alts === undefined) return [undefined];
-    return alts.map((parts) => (parts.some((p) => p.kind === 'text' && p.text !== '') ? mergeText(parts) : undefined));
+    const out: KeyAlternative[] = alts.map((parts) => (parts.some((p) => p.kind === 'text' && p.text !== '') ? mergeText(parts) : undefined));
+    // More templates than were judged: the ones judged may report the write; if none does, it
+    // is unresolved, never clean.
+    if (truncated) out.push(undefined);
+    return out;
   }
 
   /** The templates of a string-building expression; undefined when it does not build a string. */
@@ -135,12 +144,24 @@ export class TemplateResolver {
 
   /** The templates one assignment gives its variable (for `k += x`: k's earlier values, then x). */
   private assignedParts(a: Assignment, depth: number): Alt[] | undefined {
+    // Each assignment's templates once per key: a chain of optional `+=` would otherwise be
+    // worked out again for every path through it.
+    if (this.assigned.has(a)) return this.assigned.get(a);
+    // In progress: a value that reads itself (`k = k + "x"` in a loop) sees a hole there.
+    this.assigned.set(a, undefined);
+    const parts = this.assignedPartsUncached(a, depth);
+    this.assigned.set(a, parts);
+    return parts;
+  }
+
+  private assignedPartsUncached(a: Assignment, depth: number): Alt[] | undefined {
     if (a.value === null) return undefined;
     if (!a.append) return this.partsOf(a.value, depth + 1);
     const before = this.reaching(a.node, a.name, a.start, a.start);
     const unread: Alt[] = [[hole(a.name, false)]];
     const earlier = union([
-      ...before.assignments.map((b) => this.assignedParts(b, depth + 1) ?? unread),
+      // Earlier assignments come strictly before this one: the chain ends without spending depth.
+      ...before.assignments.map((b) => this.assignedParts(b, depth) ?? unread),
       ...(before.unknown || before.assignments.length === 0 ? [unread] : []),
     ]);
     const added = this.partsOf(a.value, depth + 1) ?? [[this.hole(a.value, depth)]];
@@ -213,41 +234,71 @@ export class TemplateResolver {
     // Innermost first: the enclosing functions nest, so the latest start is the innermost.
     around.sort((a, b) => scopes[b]!.start - scopes[a]!.start);
     around.push(-1);
+    // Values assigned in closures and blocks inside an enclosing function (a Ruby block, a JS
+    // arrow, a Go func literal) may be the variable's too: they add to what reaches the use,
+    // never replace it.
+    const inner: Assignment[] = [];
     for (const i of around) {
       const s = i < 0 ? FILE_SCOPE : scopes[i]!;
       // Before the point and not around it (`k = "x:" + k` reads k's earlier value).
       const own = assignments.filter((a) => a.scope === i && a.end <= at);
+      if (i >= 0) inner.push(...assignments.filter((a) => a.scope !== i && a.scope >= 0 && this.nestedIn(a.scope, s) && !this.holds(a.scope, at, end)));
       const param = s.node !== undefined && this.declaresParameter(i, s.node, name);
       if (own.length === 0) {
-        if (param) return { assignments: [], unknown: true };
+        if (param) return { assignments: inner, unknown: true };
         continue;
       }
-      const later = this.loopCarried(use, assignments, i, name, at, s);
-      // One assignment and no argument to compete with: it reaches the use whether or not it
-      // always runs (an unassigned path would be a bug of its own), so no tree walk is needed.
-      if (own.length === 1 && !param) return { assignments: [...own, ...later], unknown: false };
+      const loop = this.loopCarried(use, assignments, i, name, at, s);
+      // One assignment, nothing carried round a loop, no argument to compete with: it reaches
+      // the use whether or not it always runs, so no tree walk is needed.
+      if (own.length === 1 && !param && loop.later.length === 0) return { assignments: [...own, ...inner], unknown: false };
       for (let k = own.length - 1; k >= 0; k--) {
-        if (dominates(own[k]!.node, use)) return { assignments: [...own.slice(k), ...later], unknown: false };
+        const d = own[k]!;
+        if (!dominates(d.node, use)) continue;
+        // Assigned again inside the loop before the use: the previous turn's values end there.
+        const later = d.start > loop.start ? [] : loop.later;
+        return { assignments: [...own.slice(k), ...later, ...inner], unknown: false };
       }
       // No assignment always runs before the use: the value it had before them may reach it too.
-      return { assignments: [...own, ...later], unknown: param };
+      return { assignments: [...own, ...loop.later, ...inner], unknown: param };
     }
-    return { assignments: [], unknown: false };
+    return { assignments: inner, unknown: false };
   }
 
-  /** Assignments after the use inside a loop around it (in the same function): the next turn sees them. */
-  private loopCarried(use: SgNode, assignments: Assignment[], scope: number, name: string, at: number, s: Scope): Assignment[] {
+  /** True when function scope `j` lies inside `s`. */
+  private nestedIn(j: number, s: Scope): boolean {
+    const f = this.scopeList()[j]!;
+    return f !== s && s.start <= f.start && f.end <= s.end;
+  }
+
+  /** True when function scope `j` holds the point [at, end). */
+  private holds(j: number, at: number, end: number): boolean {
+    const f = this.scopeList()[j]!;
+    return f.start <= at && end <= f.end;
+  }
+
+  /**
+   * Assignments after the use inside the outermost loop around it (in the same function): the
+   * next turn sees them. `start` is where the innermost loop around the use starts (Infinity
+   * when there is none): an assignment after it and before the use ends the carried values.
+   */
+  private loopCarried(use: SgNode, assignments: Assignment[], scope: number, name: string, at: number, s: Scope): { later: Assignment[]; start: number } {
     const after = assignments.filter((a) => a.scope === scope && a.name === name && a.start > at);
-    // (`assignments` holds this name's only.)
     // Nothing assigned after the use: no loop can carry a value back (and no tree walk is needed).
-    if (after.length === 0) return [];
-    let loopEnd = -1;
+    if (after.length === 0) return NO_LOOP;
+    let outermost: Extent | undefined;
+    let innermost: Extent | undefined;
     for (let n = use.parent(); n !== null; n = n.parent()) {
       const e = extentOf(n);
       if (e.start < s.start || (s.node !== undefined && e.start === s.start && e.end === s.end)) break;
-      if (LOOP_KIND.test(String(n.kind()))) loopEnd = Math.max(loopEnd, e.end);
+      if (LOOP_KIND.test(String(n.kind()))) {
+        innermost ??= e;
+        outermost = e;
+      }
     }
-    return loopEnd < 0 ? [] : after.filter((a) => a.start < loopEnd);
+    if (outermost === undefined || innermost === undefined) return NO_LOOP;
+    const end = outermost.end;
+    return { later: after.filter((a) => a.start < end), start: innermost.start };
   }
 
   /** True when the function's parameter list names `name` (the use may hold an argument). */
@@ -300,7 +351,11 @@ function hole(text: string, tenant: boolean): TemplatePart {
   return { kind: 'hole', text, tenant };
 }
 
-/** Every combination of one alternative per slot, in order; undefined past MAX_ALTERNATIVES. */
+// Set when a combination or union was cut at MAX_ALTERNATIVES: the key's templates were not all
+// judged. Read and reset by resolveKey (resolution is synchronous, one key at a time).
+let truncated = false;
+
+/** Every combination of one alternative per slot, in order, at most MAX_ALTERNATIVES of them. */
 function product(slots: readonly (Alt[] | undefined)[]): Alt[] | undefined {
   // The common case, one template per slot: one array, no combinations.
   if (slots.every((slot) => slot?.length === 1)) return [slots.flatMap((slot) => (slot as Alt[])[0] as Alt)];
@@ -308,14 +363,21 @@ function product(slots: readonly (Alt[] | undefined)[]): Alt[] | undefined {
   for (const slot of slots) {
     if (slot === undefined) return undefined;
     const next: Alt[] = [];
-    for (const head of out) for (const tail of slot) next.push([...head, ...tail]);
-    if (next.length > MAX_ALTERNATIVES) return undefined;
+    for (const head of out) {
+      for (const tail of slot) {
+        if (next.length === MAX_ALTERNATIVES) {
+          truncated = true;
+          break;
+        }
+        next.push([...head, ...tail]);
+      }
+    }
     out = next;
   }
   return out;
 }
 
-/** The alternatives of several sources, each template once; undefined past MAX_ALTERNATIVES. */
+/** The alternatives of several sources, each template once, at most MAX_ALTERNATIVES of them. */
 function union(sources: readonly (Alt[] | undefined)[]): Alt[] | undefined {
   if (sources.length === 1) {
     const only = sources[0];
@@ -324,9 +386,17 @@ function union(sources: readonly (Alt[] | undefined)[]): Alt[] | undefined {
   const seen = new Map<string, Alt>();
   for (const source of sources) {
     if (source === undefined) return undefined;
-    for (const alt of source) seen.set(JSON.stringify(mergeText(alt)), alt);
+    for (const alt of source) {
+      const key = JSON.stringify(mergeText(alt));
+      if (seen.has(key)) continue;
+      if (seen.size === MAX_ALTERNATIVES) {
+        truncated = true;
+        break;
+      }
+      seen.set(key, alt);
+    }
   }
-  return seen.size > MAX_ALTERNATIVES ? undefined : [...seen.values()];
+  return [...seen.values()];
 }
 
 /**

@@ -3,8 +3,12 @@ const MARKER = /(?:#|\/\/|\/\*|^\s*\*|--)\s*tenantwatch:\s*ignore(?:\[([^\]]*)\]
 
 /** What the comments of one file say: the reason a line is suppressed for, by 1-based line. */
 export interface Suppressions {
-  /** The reason covering a write on this line: a comment on the line itself, or a comment alone on the line above. */
-  reasonFor(line: number): string | undefined;
+  /**
+   * The reason covering a write whose key is on `line` (its call starting on `callLine`): a
+   * comment on either line or between them, or a comment alone on the line above the call. A
+   * comment trailing another write never covers the next line's.
+   */
+  reasonFor(line: number, callLine?: number): string | undefined;
   /** 1-based lines with `tenantwatch: ignore` but no reason: they suppress nothing. */
   readonly withoutReason: readonly number[];
 }
@@ -30,7 +34,14 @@ export function findSuppressions(source: string): Suppressions {
     else withoutReason.push(i + 1);
   });
   return {
-    reasonFor: (line) => reasons.get(line) ?? (alone.has(line - 1) ? reasons.get(line - 1) : undefined),
+    reasonFor: (line, callLine = line) => {
+      const first = Math.min(line, callLine);
+      for (let l = first; l <= line; l++) {
+        const reason = reasons.get(l);
+        if (reason !== undefined) return reason;
+      }
+      return alone.has(first - 1) ? reasons.get(first - 1) : undefined;
+    },
     withoutReason,
   };
 }

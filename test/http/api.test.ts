@@ -227,7 +227,7 @@ describe('evict', () => {
       const log = await state.pool.query('select token_name, evicted, reason from evictions');
       expect(log.rows).toHaveLength(1);
       expect(log.rows[0]).toMatchObject({ token_name: 'bob', evicted: false });
-      expect(log.rows[0].reason).toMatch(/^failed: /);
+      expect(log.rows[0].reason).toMatch(/^failed \(the compare-and-delete may still have run\): /);
       expect(await db.redis.exists('project:globex:1045')).toBe(1);
     } finally {
       await broken.close();
@@ -378,6 +378,10 @@ describe('silences', () => {
     }
     const both = await app.inject({ method: 'POST', url: '/api/v1/silences', headers: auth(), payload: { kind: 'x', endsAt: 'not-a-date' } });
     expect(both.json().problems).toHaveLength(2);
+    // Every /api route lists them, not only this one.
+    const scan = await app.inject({ method: 'POST', url: '/api/v1/scans', headers: auth(), payload: { limit: 'x', bogus: 1 } });
+    expect(scan.statusCode).toBe(400);
+    expect(scan.json().problems).toHaveLength(2);
   });
 
   it('refuses a silence that matches everything or has ended, listing each problem', async () => {

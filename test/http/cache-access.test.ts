@@ -50,7 +50,7 @@ describe('the API’s access to a password-protected Redis Cluster', () => {
   });
 
   it('reads user, password and TLS from a seed URL', () => {
-    expect(credentialsOf('rediss://ops:p%40ss@cache.internal:6380')).toEqual({ username: 'ops', password: 'p@ss', tls: { servername: 'cache.internal' } });
+    expect(credentialsOf('rediss://ops:p%40ss@cache.internal:6380')).toEqual({ username: 'ops', password: 'p@ss', tls: {} });
     expect(credentialsOf('redis://127.0.0.1:7000')).toEqual({});
   });
 });

@@ -101,7 +101,48 @@ describe('pipelines and transactions', () => {
   });
 
   it('does not take a pipeline of something that is no cache client for one', () => {
-    const py = ['def put(pid, v):', '    p = builder.pipeline()', '    p.set(f"project:{pid}", v)', ''].join('\n');
-    expect(lint('m.py', py)).toEqual([]);
+    const py = ['import redis', 'r = redis.Redis()', 'def put(pid, v):', '    p = builder.pipeline()', '    p.set(f"project:{pid}", v)', '    q = r.pipeline()', '    q.set(f"project:{pid}", v)', ''].join('\n');
+    expect(lint('m.py', py)).toEqual(['7 no_tenant_scope project:{pid}']);
+  });
+});
+
+describe('flow analysis at its limits', () => {
+  const optional = (n: number, first: string) =>
+    ['def find(q):', `    key = ${first}`, ...Array.from({ length: n }, (_, i) => [`    if q.f${i}:`, `        key += ":f${i}=" + str(q.f${i})`]).flat(), '    r.set(key, 1)', ''].join('\n');
+
+  it('judges a key with more templates than it enumerates by those it did, never calling it clean', () => {
+    // 2^24 combinations: bounded work, and the unscoped prefix is still reported.
+    expect(lint('m.py', optional(24, 'f"project:{pid}"'))[0]).toMatch(/^51 no_tenant_scope project:\{pid\}/);
+    expect(lint('m.py', optional(24, '"projects:" + g.tenant_id + ":page:"'))).toEqual(['51 unregistered projects:{g.tenant_id}:page:']);
+  });
+
+  it('follows a long chain of appends without losing its start', () => {
+    const source = ['def find(pid):', '    key = f"project:{pid}"', ...Array.from({ length: 10 }, (_, i) => `    key += ":x${i}"`), '    r.set(key, 1)', ''].join('\n');
+    expect(lint('m.py', source)).toEqual(['13 non_tenant_expression project:{pid}:x0:x1:x2:x3:x4:x5:x6:x7:x8:x9']);
+  });
+
+  it('sees values assigned in blocks and closures of the same function', () => {
+    expect(lint('a.rb', ['def put(ids)', '  key = "project:#{Current.tenant_id}:1"', '  ids.each { |id| key = "project:#{id}" }', '  Rails.cache.write(key, 1)', 'end', ''].join('\n'))).toEqual(['4 no_tenant_scope project:{id}']);
+    expect(lint('a.js', ['const Redis = require("ioredis");', 'const redis = new Redis();', 'function put(items, tenantId) {', '  let key = `project:${tenantId}:1`;', '  items.forEach((it) => { key = `project:${it.id}`; });', '  redis.set(key, "v");', '}', ''].join('\n'))).toEqual(['6 no_tenant_scope project:{it.id}']);
+  });
+
+  it('ends the previous turn’s value at an assignment inside the loop before the write', () => {
+    const source = ['def put(items):', '    for it in items:', '        key = f"project:{g.tenant_id}:{it}"', '        r.set(key, 1)', '        key = f"legacy:{it}"', '        r.delete(key)', ''].join('\n');
+    expect(lint('m.py', source)).toEqual([]);
+  });
+
+  it('follows walrus and short-circuit assignments as branches', () => {
+    expect(lint('m.py', ['def put(pid):', '    if (key := f"project:{pid}"):', '        r.set(key, 1)', ''].join('\n'))).toEqual(['3 no_tenant_scope project:{pid}']);
+    expect(lint('m.ts', ['import Redis from "ioredis";', 'const redis = new Redis();', 'function put(id: string, tenantId: string, legacy: boolean) {', '  let key = `project:${id}`;', '  legacy || (key = `project:${tenantId}:${id}`);', '  redis.set(key, "v");', '}', ''].join('\n'))).toEqual(['6 no_tenant_scope project:{id}']);
+  });
+
+  it('treats destructuring as an unreadable value, not as no assignment', () => {
+    const source = ['import Redis from "ioredis";', 'const redis = new Redis();', 'function put(id: string, tenantId: string, o: { key: string }) {', '  let key = `project:${tenantId}:${id}`;', '  if (id) ({ key } = o);', '  redis.set(key, "v");', '}', ''].join('\n');
+    expect(lint('m.ts', source)).toEqual(['6 unresolved']);
+  });
+
+  it('lets a comment on the call’s first line cover a key on the next', () => {
+    const source = ['def put(flag, v):', '    r.set(  # tenantwatch: ignore[feature flags are global]', '        f"feature:{flag}", v)', ''].join('\n');
+    expect(lint('m.py', source)).toEqual(['3 suppressed unregistered feature:{flag}']);
   });
 });

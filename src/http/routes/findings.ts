@@ -63,7 +63,8 @@ export function findingRoutes(deps: ApiDeps): FastifyPluginAsyncTypebox {
           result = await deps.cache.evict(f.key, f.payloadSha256, field);
         } catch (err) {
           // The attempt is on record even when the cache did not answer; the client gets a 5xx.
-          await recordEviction(deps.state, { findingId: f.id, key: f.key, tokenName: tokenName(req), evicted: false, reason: `failed: ${describeError(err).slice(0, 200)}` });
+          // A timed-out script may still run once the cache answers: the record says so.
+          await recordEviction(deps.state, { findingId: f.id, key: f.key, tokenName: tokenName(req), evicted: false, reason: `failed (the compare-and-delete may still have run): ${describeError(err).slice(0, 200)}` });
           throw err;
         }
         await recordEviction(deps.state, { findingId: f.id, key: f.key, tokenName: tokenName(req), evicted: result.evicted, reason: result.reason });

@@ -2,6 +2,8 @@ import type { SgNode } from '@ast-grep/napi';
 import type { CallShape, ExprShape, LanguageAdapter } from '../lint-types.js';
 import { argumentNodes, captures, escapeRegex, kindOf, unescapeSequence } from './syntax-helpers.js';
 
+const PATTERN_KINDS = new Set(['array_pattern', 'object_pattern']);
+
 // TypeScript wrappers that do not change the value: `key as string`, `key!`, `key satisfies K`.
 const TRANSPARENT = new Set(['parenthesized_expression', 'as_expression', 'non_null_expression', 'satisfies_expression', 'type_assertion']);
 
@@ -75,9 +77,16 @@ function adapter(id: 'javascript' | 'typescript', grammar: string): LanguageAdap
     readCall,
     shape,
     functionKinds: ['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration', 'function'],
-    assignmentKinds: ['variable_declarator', 'assignment_expression', 'augmented_assignment_expression'],
+    assignmentKinds: ['variable_declarator', 'assignment_expression', 'augmented_assignment_expression', 'for_in_statement'],
     readAssignment(node) {
       const kind = kindOf(node);
+      // Destructuring and `for (key of …)` assign values the linter cannot read.
+      const target = node.field(kind === 'variable_declarator' ? 'name' : 'left');
+      if (kind === 'for_in_statement' || (target !== null && PATTERN_KINDS.has(kindOf(target)))) {
+        if (target === null) return [];
+        const names = kindOf(target) === 'identifier' ? [target] : target.findAll({ rule: { any: [{ kind: 'identifier' }, { kind: 'shorthand_property_identifier_pattern' }] } });
+        return names.map((n) => ({ name: n.text(), value: null }));
+      }
       const name = node.field(kind === 'variable_declarator' ? 'name' : 'left');
       const value = node.field(kind === 'variable_declarator' ? 'value' : 'right');
       if (name === null || kindOf(name) !== 'identifier' || value === null) return [];

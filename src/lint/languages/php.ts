@@ -95,6 +95,8 @@ export const PHP: LanguageAdapter = {
   readAssignment(node) {
     const left = node.field('left');
     const right = node.field('right');
+    // `[$a, $key] = …` / `list(…) = …`: values the linter does not pair up.
+    if (left !== null && kindOf(left) === 'list_literal') return left.findAll({ rule: { kind: 'variable_name' } }).map((n) => ({ name: n.text(), value: null }));
     if (left === null || kindOf(left) !== 'variable_name' || right === null) return [];
     if (kindOf(node) === 'augmented_assignment_expression') return [{ name: left.text(), value: node.field('operator')?.text() === '.=' ? right : null, append: true }];
     return [{ name: left.text(), value: right }];

@@ -115,8 +115,14 @@ export const PYTHON: LanguageAdapter = {
   readCall,
   shape,
   functionKinds: ['function_definition', 'lambda'],
-  assignmentKinds: ['assignment', 'augmented_assignment'],
+  assignmentKinds: ['assignment', 'augmented_assignment', 'named_expression'],
   readAssignment(node) {
+    if (kindOf(node) === 'named_expression') {
+      // `(key := f"…")`
+      const name = node.field('name');
+      const value = node.field('value');
+      return name !== null && value !== null ? [{ name: name.text(), value }] : [];
+    }
     const left = node.field('left');
     const right = node.field('right');
     if (left === null || right === null) return [];

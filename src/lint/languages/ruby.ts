@@ -114,6 +114,8 @@ export const RUBY: LanguageAdapter = {
   readAssignment(node) {
     const left = node.field('left');
     const right = node.field('right');
+    // `a, key = x, y`: values the linter does not pair up.
+    if (left !== null && kindOf(left) === 'left_assignment_list') return left.namedChildren().filter((n) => kindOf(n) === 'identifier').map((n) => ({ name: n.text(), value: null }));
     if (left === null || kindOf(left) !== 'identifier' || right === null) return [];
     if (kindOf(node) === 'operator_assignment') return [{ name: left.text(), value: node.field('operator')?.text() === '+=' ? right : null, append: true }];
     return [{ name: left.text(), value: right }];
