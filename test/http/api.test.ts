@@ -78,7 +78,16 @@ afterAll(async () => {
   await state?.cleanup();
 });
 beforeEach(async () => {
-  await state.pool.query('truncate findings, incidents, incident_events, evictions, sweeps, sweep_shards, sweep_batches, sweep_patterns, pattern_minutes restart identity cascade');
+  // The later describe block runs the service: a sweep writing these tables while TRUNCATE takes
+  // its locks one table at a time can deadlock, and Postgres then aborts one side. Ours retries.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await state.pool.query('truncate findings, incidents, incident_events, evictions, sweeps, sweep_shards, sweep_batches, sweep_patterns, pattern_minutes restart identity cascade');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '40P01' || attempt === 5) throw err;
+    }
+  }
 });
 
 const sha = (v: string) => createHash('sha256').update(v).digest('hex');
