@@ -51,11 +51,11 @@ export async function buildApp(deps: ApiDeps, opts: AppOptions = {}): Promise<Fa
     if (!route.url.startsWith('/api/')) return;
     const schema = (route.schema ??= {}) as { response?: Record<string, unknown> };
     const response = (schema.response ??= {});
-    const extra: Record<string, unknown> = { 400: BadRequestBody, 401: ErrorBody, 500: ErrorBody };
-    if ((route.config as { rateLimit?: unknown } | undefined)?.rateLimit !== undefined) extra[429] = ErrorBody;
-    for (const [code, body] of Object.entries(extra)) response[code] ??= body;
     // A route's own plain 400 would drop `problems` when serialised.
-    if (response[400] === ErrorBody) response[400] = BadRequestBody;
+    if (response[400] === undefined || response[400] === ErrorBody) response[400] = BadRequestBody;
+    response[401] ??= ErrorBody;
+    response[500] ??= ErrorBody;
+    if ((route.config as { rateLimit?: unknown } | undefined)?.rateLimit !== undefined) response[429] ??= ErrorBody;
   });
 
   const tokens = deps.config.api?.tokens ?? [];

@@ -7,8 +7,8 @@ import type { TenantExpressions } from './tenant-expressions.js';
 // A variable assigned from a variable assigned from …: deep chains are rare and a cycle
 // (`k = k + "x"`) must end.
 const MAX_DEPTH = 8;
-// Templates one key expression may have (a variable set in two branches has two). Past this
-// the key is unresolved rather than judged on some of its values.
+// Templates one key expression may have (a variable set in two branches has two). Past this the
+// first ones are judged, and the key is unresolved if none of them is reported.
 const MAX_ALTERNATIVES = 16;
 
 /** One template a key expression may evaluate to. */
@@ -248,7 +248,7 @@ export class TemplateResolver {
         if (param) return { assignments: inner, unknown: true };
         continue;
       }
-      const loop = this.loopCarried(use, assignments, i, name, at, s);
+      const loop = this.loopCarried(use, assignments, i, at, s);
       // One assignment, nothing carried round a loop, no argument to compete with: it reaches
       // the use whether or not it always runs, so no tree walk is needed.
       if (own.length === 1 && !param && loop.later.length === 0) return { assignments: [...own, ...inner], unknown: false };
@@ -282,8 +282,8 @@ export class TemplateResolver {
    * next turn sees them. `start` is where the innermost loop around the use starts (Infinity
    * when there is none): an assignment after it and before the use ends the carried values.
    */
-  private loopCarried(use: SgNode, assignments: Assignment[], scope: number, name: string, at: number, s: Scope): { later: Assignment[]; start: number } {
-    const after = assignments.filter((a) => a.scope === scope && a.name === name && a.start > at);
+  private loopCarried(use: SgNode, assignments: Assignment[], scope: number, at: number, s: Scope): { later: Assignment[]; start: number } {
+    const after = assignments.filter((a) => a.scope === scope && a.start > at);
     // Nothing assigned after the use: no loop can carry a value back (and no tree walk is needed).
     if (after.length === 0) return NO_LOOP;
     let outermost: Extent | undefined;

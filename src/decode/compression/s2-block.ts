@@ -5,8 +5,6 @@ const corrupt = () => undecodable('corrupt S2 block');
 const TAG_LITERAL = 0;
 const TAG_COPY1 = 1;
 const TAG_COPY2 = 2;
-/** Literals and copies shorter than this are moved byte by byte: a subarray or copyWithin call costs more. */
-const SHORT = 32;
 /** Largest decoded length the block header may state (klauspost/compress s2.decodedLen). */
 const MAX_DECODED_LENGTH = 0xffffffff;
 
@@ -63,8 +61,7 @@ export function decodeS2Block(src: Uint8Array, maxBytes: number): Uint8Array {
         }
         const literal = x + 1;
         if (literal > length - d || literal > end - s) throw corrupt();
-        if (literal < SHORT) for (let i = 0; i < literal; i++) dst[d + i] = src[s + i] ?? 0;
-        else dst.set(src.subarray(s, s + literal), d);
+        dst.set(src.subarray(s, s + literal), d);
         d += literal;
         s += literal;
         continue;
@@ -111,11 +108,7 @@ export function decodeS2Block(src: Uint8Array, maxBytes: number): Uint8Array {
     // A repeat before any copy has offset 0: corrupt, as in s2Decode.
     if (offset <= 0 || d < offset || copyLength > length - d) throw corrupt();
     const from = d - offset;
-    if (copyLength < SHORT) {
-      // Byte by byte, forwards: also right for an overlapping copy (each byte is written before
-      // it is read again), and cheaper than copyWithin for the short copies most blocks hold.
-      for (let i = 0; i < copyLength; i++) dst[d + i] = dst[from + i] ?? 0;
-    } else if (offset >= copyLength) {
+    if (offset >= copyLength) {
       dst.copyWithin(d, from, from + copyLength);
     } else {
       // Overlapping: the copy repeats a period of `offset` bytes; copy the period, then double it.

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { createSilence, expireSilence, getSilence, InvalidSilence, listSilences } from '../../state/silences.js';
 import type { ApiDeps } from '../api-deps.js';
 import { decodeCursor, page } from '../pagination.js';
-import { Cursor, ErrorBody, IdParams, Limit } from '../schemas.js';
+import { BadRequestBody, Cursor, ErrorBody, IdParams, Limit } from '../schemas.js';
 import { MUTATION_LIMIT, tokenName } from './guards.js';
 
 const DateTime = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });
@@ -39,8 +39,7 @@ const NewSilenceBody = Type.Object(
 export function silenceRoutes(deps: ApiDeps): FastifyPluginAsyncTypebox {
   return async (app) => {
     const security = [{ bearer: [] }];
-    const Problems = Type.Object({ error: Type.String(), message: Type.String(), problems: Type.Optional(Type.Array(Type.String())) });
-    app.post('/api/v1/silences', { schema: { tags: ['silences'], security, body: NewSilenceBody, response: { 201: SilenceBody, 400: Problems } }, config: { rateLimit: MUTATION_LIMIT } }, async (req, reply) => {
+    app.post('/api/v1/silences', { schema: { tags: ['silences'], security, body: NewSilenceBody, response: { 201: SilenceBody, 400: BadRequestBody } }, config: { rateLimit: MUTATION_LIMIT } }, async (req, reply) => {
       try {
         const s = await createSilence(deps.state, {
           kind: req.body.kind,

@@ -1,6 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { CallShape, ExprShape, LanguageAdapter } from '../lint-types.js';
-import { argumentNodes, captures, escapeRegex, kindOf, unescapeSequence } from './syntax-helpers.js';
+import { argumentNodes, assigned, captures, escapeRegex, kindOf, unescapeSequence } from './syntax-helpers.js';
 
 const PATTERN_KINDS = new Set(['array_pattern', 'object_pattern']);
 
@@ -87,11 +87,9 @@ function adapter(id: 'javascript' | 'typescript', grammar: string): LanguageAdap
         const names = kindOf(target) === 'identifier' ? [target] : target.findAll({ rule: { any: [{ kind: 'identifier' }, { kind: 'shorthand_property_identifier_pattern' }] } });
         return names.map((n) => ({ name: n.text(), value: null }));
       }
-      const name = node.field(kind === 'variable_declarator' ? 'name' : 'left');
       const value = node.field(kind === 'variable_declarator' ? 'value' : 'right');
-      if (name === null || kindOf(name) !== 'identifier' || value === null) return [];
-      if (kind === 'augmented_assignment_expression') return [{ name: name.text(), value: node.field('operator')?.text() === '+=' ? value : null, append: true }];
-      return [{ name: name.text(), value }];
+      if (target === null || kindOf(target) !== 'identifier' || value === null) return [];
+      return [assigned(target.text(), value, kind === 'augmented_assignment_expression' ? node.field('operator')?.text() : '=')];
     },
     mapKeys(node) {
       if (kindOf(node) === 'object') {

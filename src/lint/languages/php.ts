@@ -1,6 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { CallShape, ExprShape, LanguageAdapter } from '../lint-types.js';
-import { ESCAPE_SEQUENCE, captures, escapeRegex, kindOf, unescapeSequence } from './syntax-helpers.js';
+import { ESCAPE_SEQUENCE, assigned, captures, escapeRegex, kindOf, unescapeSequence } from './syntax-helpers.js';
 
 const CALLS: Record<string, [receiver: string | null, name: string]> = {
   member_call_expression: ['object', 'name'],
@@ -98,8 +98,7 @@ export const PHP: LanguageAdapter = {
     // `[$a, $key] = …` / `list(…) = …`: values the linter does not pair up.
     if (left !== null && kindOf(left) === 'list_literal') return left.findAll({ rule: { kind: 'variable_name' } }).map((n) => ({ name: n.text(), value: null }));
     if (left === null || kindOf(left) !== 'variable_name' || right === null) return [];
-    if (kindOf(node) === 'augmented_assignment_expression') return [{ name: left.text(), value: node.field('operator')?.text() === '.=' ? right : null, append: true }];
-    return [{ name: left.text(), value: right }];
+    return [assigned(left.text(), right, kindOf(node) === 'augmented_assignment_expression' ? node.field('operator')?.text() : '=', '.=')];
   },
   mapKeys(node) {
     if (kindOf(node) !== 'array_creation_expression') return undefined;

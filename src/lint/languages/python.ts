@@ -1,6 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { CallShape, ExprShape, LanguageAdapter } from '../lint-types.js';
-import { ESCAPE_SEQUENCE, argumentNodes, captures, escapeRegex, kindOf, unescapeSequence } from './syntax-helpers.js';
+import { ESCAPE_SEQUENCE, argumentNodes, assigned, captures, escapeRegex, kindOf, unescapeSequence } from './syntax-helpers.js';
 
 const INTERPOLATION_EXTRAS = new Set(['type_conversion', 'format_specifier']);
 
@@ -127,7 +127,7 @@ export const PYTHON: LanguageAdapter = {
     const right = node.field('right');
     if (left === null || right === null) return [];
     if (kindOf(node) === 'augmented_assignment') {
-      return kindOf(left) === 'identifier' ? [{ name: left.text(), value: node.field('operator')?.text() === '+=' ? right : null, append: true }] : [];
+      return kindOf(left) === 'identifier' ? [assigned(left.text(), right, node.field('operator')?.text())] : [];
     }
     if (kindOf(left) === 'identifier') return [{ name: left.text(), value: right }];
     // `a, key = x, f"…"`: pairs when both sides list as many; otherwise each name is unreadable.

@@ -1,6 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { CallShape, ExprShape, LanguageAdapter } from '../lint-types.js';
-import { argumentNodes, captures, escapeRegex, kindOf, unescapeSequence } from './syntax-helpers.js';
+import { argumentNodes, assigned, captures, escapeRegex, kindOf, unescapeSequence } from './syntax-helpers.js';
 
 function readCall(node: SgNode): CallShape | undefined {
   const method = node.field('method')?.text();
@@ -117,8 +117,7 @@ export const RUBY: LanguageAdapter = {
     // `a, key = x, y`: values the linter does not pair up.
     if (left !== null && kindOf(left) === 'left_assignment_list') return left.namedChildren().filter((n) => kindOf(n) === 'identifier').map((n) => ({ name: n.text(), value: null }));
     if (left === null || kindOf(left) !== 'identifier' || right === null) return [];
-    if (kindOf(node) === 'operator_assignment') return [{ name: left.text(), value: node.field('operator')?.text() === '+=' ? right : null, append: true }];
-    return [{ name: left.text(), value: right }];
+    return [assigned(left.text(), right, kindOf(node) === 'operator_assignment' ? node.field('operator')?.text() : '=')];
   },
   mapKeys(node) {
     if (kindOf(node) !== 'hash') return undefined;

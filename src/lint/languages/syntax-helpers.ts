@@ -60,8 +60,11 @@ export function kindOf(node: SgNode | null | undefined): string {
   return node ? String(node.kind()) : '';
 }
 
-/** One assignment by its operator: `=` replaces, `+=` appends, any other operator is unreadable. */
-export function assigned(name: string, value: SgNode, operator: string | undefined): { name: string; value: SgNode | null; append?: boolean } {
+/**
+ * One assignment by its operator: `=` replaces, the language's string append (`+=`, PHP's `.=`)
+ * appends, any other operator is unreadable.
+ */
+export function assigned(name: string, value: SgNode, operator: string | undefined, append = '+='): { name: string; value: SgNode | null; append?: boolean } {
   if (operator === undefined || operator === '=') return { name, value };
-  return { name, value: operator === '+=' ? value : null, append: true };
+  return { name, value: operator === append ? value : null, append: true };
 }
