@@ -102,8 +102,11 @@ describe('format: msgpack, against @msgpack/msgpack', () => {
     fc.constant(null),
     fc.date({ noInvalidDate: true }),
   );
+  // @msgpack/msgpack refuses a "__proto__" key where tenantwatch keeps it as an own property
+  // (prototype-safety.test.ts holds that contract), so the comparison leaves that one key out.
+  const key = fc.string({ maxLength: 12 }).filter((k) => k !== '__proto__');
   const value = fc.letrec((tie) => ({
-    node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 5 }), fc.dictionary(fc.string({ maxLength: 12 }), tie('node'), { maxKeys: 5 })),
+    node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 5 }), fc.dictionary(key, tie('node'), { maxKeys: 5 })),
   })).node;
 
   it('decodes any encoded value exactly as @msgpack/msgpack does', () => {
