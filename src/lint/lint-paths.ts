@@ -1,9 +1,9 @@
+import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { collectFiles, type FoundFile } from './collect-files.js';
-import { lintFile } from './lint-file.js';
+import { lintFiles } from './lint-file.js';
 import type { LintResult } from './lint-types.js';
 import { compileLintSettings, type LintOptions } from './lint-settings.js';
 
@@ -14,46 +14,63 @@ export interface LintRun {
 }
 
 export interface LintPathsOptions {
-  /** Worker threads; default one per core. 1 lints in this thread. */
-  threads?: number;
+  /** Processes linting in parallel; default one per core. 1 lints in this process. */
+  jobs?: number;
 }
 
-// Starting a worker and loading the grammars costs tens of milliseconds: below this many files
-// per worker, one thread finishes first.
-const FILES_PER_WORKER = 200;
-const WORKER_URL = new URL('./lint-worker.js', import.meta.url);
+/** The message a lint job receives: its share of the files. */
+export interface LintJob {
+  options: LintOptions;
+  files: FoundFile[];
+}
+
+// Starting a process and loading the grammars costs about a tenth of a second: below this many
+// files per job, one process finishes first.
+const FILES_PER_JOB = 200;
+const JOB_PATH = fileURLToPath(new URL('./lint-job.js', import.meta.url));
 
 /** Lints every source file under the paths; results sorted by path, line and column. */
 export async function lintPaths(paths: readonly string[], options: LintOptions, run: LintPathsOptions = {}): Promise<LintRun> {
   const files = collectFiles(paths);
-  const threads = Math.min(run.threads ?? availableParallelism(), Math.floor(files.length / FILES_PER_WORKER));
-  // Under vitest the sources are .ts and there is no compiled worker to start: lint in-thread.
-  const results = threads > 1 && existsSync(fileURLToPath(WORKER_URL)) ? await inWorkers(files, options, threads) : inThread(files, options);
+  const jobs = Math.min(run.jobs ?? availableParallelism(), Math.floor(files.length / FILES_PER_JOB));
+  // Under vitest the sources are .ts and there is no compiled job to start: lint here.
+  const results = jobs > 1 && existsSync(JOB_PATH) ? await inProcesses(files, options, jobs) : await lintFiles(files, compileLintSettings(options));
   results.sort(byPlace);
   return { files: files.length, results };
 }
 
-function inThread(files: readonly FoundFile[], options: LintOptions): LintResult[] {
-  const settings = compileLintSettings(options);
-  return files.flatMap((f) => lintFile(f, settings));
+/**
+ * Child processes, not worker threads: every read of a syntax node crosses into ast-grep's
+ * native code, and those crossings slow each other down about threefold when two threads of
+ * one process make them at once (BENCHMARKS.md, bench:lint 2026-11-29).
+ */
+async function inProcesses(files: readonly FoundFile[], options: LintOptions, jobs: number): Promise<LintResult[]> {
+  const shares = Array.from({ length: jobs }, (_, i) => files.filter((_, j) => j % jobs === i));
+  const parts = await Promise.all(shares.map((share) => runJob({ options, files: share })));
+  return parts.flat();
 }
 
-async function inWorkers(files: readonly FoundFile[], options: LintOptions, threads: number): Promise<LintResult[]> {
-  const shares = Array.from({ length: threads }, (_, i) => files.filter((_, j) => j % threads === i));
-  const parts = await Promise.all(
-    shares.map(
-      (share) =>
-        new Promise<LintResult[]>((resolve, reject) => {
-          const worker = new Worker(WORKER_URL, { workerData: { options, files: share } });
-          worker.once('message', (results: LintResult[]) => resolve(results));
-          worker.once('error', (err) => reject(new Error(`lint worker failed: ${err.message}`, { cause: err })));
-          worker.once('exit', (code) => {
-            if (code !== 0) reject(new Error(`lint worker exited with code ${code}`));
-          });
-        }),
-    ),
-  );
-  return parts.flat();
+function runJob(job: LintJob): Promise<LintResult[]> {
+  return new Promise((resolve, reject) => {
+    const child = fork(JOB_PATH, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    let results: LintResult[] | undefined;
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stderr.length < 4096) stderr += chunk;
+    });
+    child.once('message', (message) => {
+      results = message as LintResult[];
+    });
+    child.once('error', (err) => reject(new Error(`lint job failed to start: ${err.message}`, { cause: err })));
+    child.once('exit', (code, signal) => {
+      if (code === 0 && results !== undefined) resolve(results);
+      else {
+        const cause = stderr.split('\n').find((line) => /\b(?:Error|error)\b/.test(line))?.trim();
+        reject(new Error(`lint job ${signal !== null ? `killed by ${signal}` : `exited with code ${code}`}${cause ? `: ${cause}` : ''}`));
+      }
+    });
+    child.send(job);
+  });
 }
 
 function byPlace(a: LintResult, b: LintResult): number {

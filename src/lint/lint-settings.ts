@@ -5,7 +5,7 @@ import { buildCallSiteTables, type CallSite, type ExtraCallSite } from './call-s
 import type { LanguageId } from './lint-types.js';
 import { compileTenantExpressions, type TenantExpressions } from './tenant-expressions.js';
 
-/** What lint-keys needs from the config, as plain data (it crosses into worker threads). */
+/** What lint-keys needs from the config, as plain data (it is sent to the lint job processes). */
 export interface LintOptions {
   patterns: readonly PatternConfig[];
   unregistered: SeverityOrIgnore;

@@ -45,7 +45,7 @@ export function lintSource(source: string, where: SourceFile, settings: LintSett
   const file = indexFile(root, adapter);
   if (file.error !== undefined) report(file.error, '', 'parse_error');
 
-  const resolver = new TemplateResolver(adapter, settings.tenants, file);
+  const resolver = new TemplateResolver(adapter, settings.tenants, file, source);
   const matcher = new CallSiteMatcher(settings.tables[adapter.id], lookAlikesOf(adapter.id), adapter, source);
   // A key with several possible templates (a variable set in two branches) is reported by its
   // worst one: any of them may be what the cache receives.

@@ -40,6 +40,23 @@ function endsWith(segments: readonly string[], suffix: readonly string[]): boole
   return suffix.every((s, i) => segments[offset + i] === s);
 }
 
+interface CompiledTable {
+  methods: ReadonlySet<string>;
+  receivers: ReadonlyArray<ReadonlyArray<readonly string[]>>;
+}
+
+const COMPILED = new WeakMap<readonly CallSite[], CompiledTable>();
+
+/** The table's method names and receiver segments, worked out once per table, not once per file. */
+function compiledTable(table: readonly CallSite[]): CompiledTable {
+  let compiled = COMPILED.get(table);
+  if (compiled === undefined) {
+    compiled = { methods: new Set(table.flatMap((site) => site.methods)), receivers: table.map((site) => site.receivers.map((r) => receiverSegments(r))) };
+    COMPILED.set(table, compiled);
+  }
+  return compiled;
+}
+
 /** One file's view of a call-site table: which receivers its declarations make clients. */
 export class CallSiteMatcher {
   private readonly methods: ReadonlySet<string>;
@@ -54,8 +71,7 @@ export class CallSiteMatcher {
     private readonly adapter: LanguageAdapter,
     private readonly source: string,
   ) {
-    this.methods = new Set(table.flatMap((site) => site.methods));
-    this.receivers = table.map((site) => site.receivers.map((r) => receiverSegments(r)));
+    ({ methods: this.methods, receivers: this.receivers } = compiledTable(table));
   }
 
   /** Cheap first test: is this method name in any row at all? */

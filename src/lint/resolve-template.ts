@@ -29,6 +29,15 @@ interface Assignment {
   scope: number;
 }
 
+/** An assignment node of the file, read (into the names it assigns) only when a lookup needs it. */
+interface AssignmentSite {
+  node: SgNode;
+  start: number;
+  end: number;
+  scope: number;
+  read?: Assignment[];
+}
+
 interface Scope extends Extent {
   node: SgNode | undefined;
 }
@@ -61,17 +70,20 @@ const LOOP_KIND = /(?:^|_)(?:for|foreach|while|do|until|loop)(?:_|$)/;
  * from JavaScript cost more than parsing the file.
  */
 export class TemplateResolver {
-  private assignments?: Assignment[];
-  private byName?: Map<string, Assignment[]>;
+  private sites?: AssignmentSite[];
+  private readonly byName = new Map<string, Assignment[]>();
   private scopes?: Scope[];
   private readonly reached = new Map<string, Reaching>();
   private readonly assigned = new Map<Assignment, Alt[] | undefined>();
   private readonly parameterText = new Map<number, string>();
+  private readonly shapes = new WeakMap<SgNode, ExprShape>();
+  private readonly texts = new WeakMap<SgNode, string>();
 
   constructor(
     private readonly adapter: LanguageAdapter,
     private readonly tenants: TenantExpressions,
     private readonly file: FileIndex,
+    private readonly source: string,
   ) {}
 
   /** Each template the key may have; an undefined entry where one cannot be read. */
@@ -90,7 +102,7 @@ export class TemplateResolver {
   /** The templates of a string-building expression; undefined when it does not build a string. */
   private partsOf(node: SgNode, depth: number): Alt[] | undefined {
     if (depth > MAX_DEPTH) return undefined;
-    const shape = this.adapter.shape(node);
+    const shape = this.shapeOf(node);
     switch (shape.kind) {
       case 'literal':
         return [[{ kind: 'text', text: shape.text }]];
@@ -114,11 +126,31 @@ export class TemplateResolver {
     }
   }
 
+  // A hole's node is read three times (its shape, its text, whether it is the tenant): each read
+  // crosses into native code, so each is made once.
+  private shapeOf(node: SgNode): ExprShape {
+    let shape = this.shapes.get(node);
+    if (shape === undefined) {
+      shape = this.adapter.shape(node);
+      this.shapes.set(node, shape);
+    }
+    return shape;
+  }
+
+  private textOf(node: SgNode): string {
+    let text = this.texts.get(node);
+    if (text === undefined) {
+      text = node.text();
+      this.texts.set(node, text);
+    }
+    return text;
+  }
+
   /** True when the expression is a tenant expression, directly or through a local variable. */
   isTenant(node: SgNode, depth = 0): boolean {
-    if (this.tenants.matches(node.text())) return true;
+    if (this.tenants.matches(this.textOf(node))) return true;
     if (depth > MAX_DEPTH) return false;
-    const shape = this.adapter.shape(node);
+    const shape = this.shapeOf(node);
     if (shape.kind !== 'name' || this.assignmentsOf(shape.name).length === 0) return false;
     const { start, end } = extentOf(node);
     const reaching = this.reaching(node, shape.name, start, end);
@@ -173,7 +205,7 @@ export class TemplateResolver {
   }
 
   private hole(node: SgNode, depth: number): TemplatePart {
-    return hole(node.text().replace(/\s+/g, ' '), this.isTenant(node, depth));
+    return hole(this.textOf(node).replace(/\s+/g, ' '), this.isTenant(node, depth));
   }
 
   private format(shape: Extract<ExprShape, { kind: 'printf' | 'brace-format' }>, depth: number): Alt[] | undefined {
@@ -318,32 +350,40 @@ export class TemplateResolver {
     return this.scopes;
   }
 
-  /** The file's assignments of one name, in document order. */
+  /**
+   * The file's assignments of one name, in document order. An assignment spells the name it
+   * assigns in its own text, so only those whose text holds the name are read from the tree.
+   */
   private assignmentsOf(name: string): Assignment[] {
-    if (this.byName === undefined) {
-      this.byName = new Map();
-      for (const a of this.namedAssignments()) {
-        const list = this.byName.get(a.name);
-        if (list) list.push(a);
-        else this.byName.set(a.name, [a]);
+    let list = this.byName.get(name);
+    if (list === undefined) {
+      list = [];
+      for (const site of this.assignmentSites()) {
+        if (!this.source.slice(site.start, site.end).includes(name)) continue;
+        const { node, start, end, scope } = site;
+        site.read ??= this.adapter.readAssignment(node).map((a) => ({ name: a.name, value: a.value, append: a.append === true, node, start, end, scope }));
+        for (const a of site.read) if (a.name === name) list.push(a);
       }
+      if (list.length === 0) list = NONE;
+      this.byName.set(name, list);
     }
-    return this.byName.get(name) ?? NONE;
+    return list;
   }
 
-  private namedAssignments(): Assignment[] {
-    if (this.assignments) return this.assignments;
+  /** Where each assignment of the file is, and the function it is in. */
+  private assignmentSites(): AssignmentSite[] {
+    if (this.sites) return this.sites;
     const scopes = this.scopeList();
-    this.assignments = this.file.assignments.flatMap((node) => {
+    this.sites = this.file.assignments.map((node) => {
       const { start, end } = extentOf(node);
       // Innermost function around it: the latest-starting one that contains it.
       let scope = -1;
       scopes.forEach((s, i) => {
         if (s.start <= start && end <= s.end && !(s.start === start && s.end === end) && (scope < 0 || s.start >= scopes[scope]!.start)) scope = i;
       });
-      return this.adapter.readAssignment(node).map((a) => ({ name: a.name, value: a.value, append: a.append === true, node, start, end, scope }));
+      return { node, start, end, scope };
     });
-    return this.assignments;
+    return this.sites;
   }
 }
 

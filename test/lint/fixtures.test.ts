@@ -18,7 +18,7 @@ const languages = readdirSync(ROOT, { withFileTypes: true })
 describe('lint-keys fixture apps', () => {
   it.each(languages)('reports exactly the expected findings for the %s app', async (language) => {
     const dir = join(ROOT, language);
-    const run = await lintPaths([dir], options, { threads: 1 });
+    const run = await lintPaths([dir], options, { jobs: 1 });
     const actual = { files: run.files, findings: run.results.map(toJsonFinding) };
     const expectedPath = join(dir, 'expected.json');
     if (process.env.TENANTWATCH_UPDATE_FIXTURES) writeFileSync(expectedPath, `${JSON.stringify(actual, null, 2)}\n`);

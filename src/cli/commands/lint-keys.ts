@@ -24,7 +24,7 @@ tenantwatch.yaml. Needs only \`patterns\` (and \`lint\`) in the config; no Redis
   --github         GitHub Actions annotations (::error file=…,line=…::…)
   --suggest        registry entries for every unregistered template, as YAML
   --fail-on SEV    exit 1 when an unsuppressed finding is at or above SEV (default warning)
-  --threads N      worker threads (default: one per core)
+  --jobs N         processes linting in parallel (default: one per core)
 
 findings: unregistered (per \`unregistered\`, default warning), no_tenant_scope and
 non_tenant_expression (critical), unresolved (info), parse_error (warning).
@@ -45,7 +45,7 @@ export async function lintKeysCommand(argv: string[], io: CommandIO): Promise<nu
       github: { type: 'boolean' },
       suggest: { type: 'boolean' },
       'fail-on': { type: 'string' },
-      threads: { type: 'string' },
+      jobs: { type: 'string' },
     },
   });
   if (values.help) {
@@ -56,11 +56,11 @@ export async function lintKeysCommand(argv: string[], io: CommandIO): Promise<nu
   const formats = (['json', 'sarif', 'github', 'suggest'] as const).filter((f) => values[f]);
   if (formats.length > 1) throw new UsageError(`choose one of --${formats.join(', --')}`);
   const failOn = parseFailOn(values['fail-on'], 'warning');
-  const threads = values.threads === undefined ? undefined : Number(values.threads);
-  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new UsageError(`--threads must be a positive integer, got "${values.threads}"`);
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs must be a positive integer, got "${values.jobs}"`);
 
   const options = loadLintConfig(resolveConfigPath(values.config, io.env), io.env);
-  const { files, results } = await lintPaths(positionals, options, { threads });
+  const { files, results } = await lintPaths(positionals, options, { jobs });
   const summary = summarize(results);
   switch (formats[0]) {
     case 'json':
