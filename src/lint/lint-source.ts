@@ -73,7 +73,8 @@ export function lintSource(source: string, where: SourceFile, settings: LintSett
     if (call === undefined || !matcher.hasMethod(call.method)) continue;
     const site = matcher.match(call);
     if (site === undefined) continue;
-    const callee = source.slice(node.range().start.index, call.calleeEnd).replace(/\s+/g, ' ').trim().slice(0, 120);
+    const start = node.range().start;
+    const callee = source.slice(start.index, call.calleeEnd).replace(/\s+/g, ' ').trim().slice(0, 120);
     const receiverPrefix = adapter.receiverPrefix?.(call);
     const keys = keyNodes(call, site, adapter);
     if (keys === undefined) {
@@ -82,7 +83,7 @@ export function lintSource(source: string, where: SourceFile, settings: LintSett
     }
     for (const key of keys) {
       const alternatives = resolver.resolveKey(key).map((parts) => (parts && receiverPrefix ? [{ kind: 'text' as const, text: receiverPrefix }, ...parts] : parts));
-      judge(key, callee, alternatives, site.framework, node.range().start.line + 1);
+      judge(key, callee, alternatives, site.framework, start.line + 1);
     }
   }
   for (const write of adapter.annotationWrites?.(root) ?? []) {
