@@ -28,6 +28,12 @@ export interface LintJob {
 // files per job, one process finishes first.
 const FILES_PER_JOB = 200;
 const JOB_PATH = fileURLToPath(new URL('./lint-job.js', import.meta.url));
+// A job spends most of its time in ast-grep's native parse and queries. V8's optimizing compiler
+// worked on a thread of its own that competed with the other job for the cores and saved less
+// than it cost: capped at the baseline tier, a job runs 13 % fewer instructions (callgrind) and
+// the two-job benchmark ~10 % faster (BENCHMARKS.md). The parent's own flags (--inspect) are not
+// passed on: two processes cannot debug on one port.
+const JOB_EXEC_ARGV = ['--max-opt=1'];
 
 /** Lints every source file under the paths; results sorted by path, line and column. */
 export async function lintPaths(paths: readonly string[], options: LintOptions, run: LintPathsOptions = {}): Promise<LintRun> {
@@ -52,7 +58,7 @@ async function inProcesses(files: readonly FoundFile[], options: LintOptions, jo
 
 function runJob(job: LintJob): Promise<LintResult[]> {
   return new Promise((resolve, reject) => {
-    const child = fork(JOB_PATH, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(JOB_PATH, [], { execArgv: JOB_EXEC_ARGV, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let results: LintResult[] | undefined;
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
