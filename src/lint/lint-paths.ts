@@ -30,7 +30,7 @@ const FILES_PER_JOB = 200;
 const JOB_PATH = fileURLToPath(new URL('./lint-job.js', import.meta.url));
 // A job spends most of its time in ast-grep's native parse and queries. V8's optimizing compiler
 // worked on a thread of its own that competed with the other job for the cores and saved less
-// than it cost: capped at the baseline tier, a job runs 13 % fewer instructions (callgrind) and
+// than it cost: capped at the baseline tier, a job runs about 12 % fewer instructions (callgrind) and
 // the two-job benchmark ~10 % faster (BENCHMARKS.md). The parent's own flags (--inspect) are not
 // passed on: two processes cannot debug on one port.
 const JOB_EXEC_ARGV = ['--max-opt=1'];
