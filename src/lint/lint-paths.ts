@@ -18,9 +18,9 @@ export interface LintPathsOptions {
   jobs?: number;
 }
 
-/** The message a lint job receives: its share of the files. */
+/** A message to a lint job: a batch of files to lint (with the options, the first time), or none to end. */
 export interface LintJob {
-  options: LintOptions;
+  options?: LintOptions;
   files: FoundFile[];
 }
 
@@ -34,6 +34,8 @@ const JOB_PATH = fileURLToPath(new URL('./lint-job.js', import.meta.url));
 // the two-job benchmark ~10 % faster (BENCHMARKS.md). The parent's own flags (--inspect) are not
 // passed on: two processes cannot debug on one port.
 const JOB_EXEC_ARGV = ['--max-opt=1'];
+// Files per batch: a job asks again after each (about 50 ms of work).
+const BATCH_FILES = 50;
 
 /** Lints every source file under the paths; results sorted by path, line and column. */
 export async function lintPaths(paths: readonly string[], options: LintOptions, run: LintPathsOptions = {}): Promise<LintRun> {
@@ -47,35 +49,69 @@ export async function lintPaths(paths: readonly string[], options: LintOptions, 
 
 /**
  * Child processes, not worker threads: every read of a syntax node crosses into ast-grep's
- * native code, and those crossings slow each other down about threefold when two threads of
- * one process make them at once (BENCHMARKS.md, bench:lint 2026-11-29).
+ * native code, and those crossings slow each other down about fourfold when two threads of one
+ * process make them at once (BENCHMARKS.md, bench:lint 2026-11-29). Files are handed out a batch
+ * at a time, so a job on a core that a neighbour slows takes fewer instead of holding up the
+ * end of the run.
  */
 async function inProcesses(files: readonly FoundFile[], options: LintOptions, jobs: number): Promise<LintResult[]> {
-  const shares = Array.from({ length: jobs }, (_, i) => files.filter((_, j) => j % jobs === i));
-  const parts = await Promise.all(shares.map((share) => runJob({ options, files: share })));
+  const queue = new BatchQueue(files);
+  // One job failing ends the others: the run has failed, and they would go on taking batches.
+  const abort = new AbortController();
+  const parts = await Promise.all(
+    Array.from({ length: jobs }, () =>
+      runJob(options, queue, abort.signal).catch((err: unknown) => {
+        abort.abort();
+        throw err;
+      }),
+    ),
+  );
   return parts.flat();
 }
 
-function runJob(job: LintJob): Promise<LintResult[]> {
+/** The files still to lint, a batch at a time. */
+class BatchQueue {
+  private next = 0;
+  constructor(private readonly files: readonly FoundFile[]) {}
+
+  take(): FoundFile[] {
+    const batch = this.files.slice(this.next, this.next + BATCH_FILES);
+    this.next += batch.length;
+    return batch;
+  }
+}
+
+/** One lint job process: sent a batch whenever it has sent back the last one's results, then an empty one to end. */
+function runJob(options: LintOptions, queue: BatchQueue, signal: AbortSignal): Promise<LintResult[]> {
   return new Promise((resolve, reject) => {
-    const child = fork(JOB_PATH, [], { execArgv: JOB_EXEC_ARGV, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-    let results: LintResult[] | undefined;
+    const child = fork(JOB_PATH, [], { execArgv: JOB_EXEC_ARGV, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], signal });
+    const results: LintResult[] = [];
+    let done = false;
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       if (stderr.length < 4096) stderr += chunk;
     });
-    child.once('message', (message) => {
-      results = message as LintResult[];
+    let first = true;
+    const sendBatch = (): void => {
+      const files = queue.take();
+      done = files.length === 0;
+      child.send((first ? { options, files } : { files }) satisfies LintJob);
+      first = false;
+    };
+    child.on('message', (message) => {
+      results.push(...(message as LintResult[]));
+      sendBatch();
     });
-    child.once('error', (err) => reject(new Error(`lint job failed to start: ${err.message}`, { cause: err })));
-    child.once('exit', (code, signal) => {
-      if (code === 0 && results !== undefined) resolve(results);
+    // An abort (another job failed) is reported by that job, not here.
+    child.once('error', (err) => reject(new Error(`lint job failed: ${err.message}`, { cause: err })));
+    child.once('exit', (code, killedBy) => {
+      if (code === 0 && done) resolve(results);
       else {
         const cause = stderr.split('\n').find((line) => /\b(?:Error|error)\b/.test(line))?.trim();
-        reject(new Error(`lint job ${signal !== null ? `killed by ${signal}` : `exited with code ${code}`}${cause ? `: ${cause}` : ''}`));
+        reject(new Error(`lint job ${killedBy !== null ? `killed by ${killedBy}` : `exited with code ${code}`}${cause ? `: ${cause}` : ''}`));
       }
     });
-    child.send(job);
+    sendBatch();
   });
 }
 
