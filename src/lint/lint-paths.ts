@@ -24,7 +24,7 @@ export interface LintJob {
   files: FoundFile[];
 }
 
-// Starting a process and loading the grammars costs about a tenth of a second: below this many
+// Starting a process and loading the grammars costs about a fifth of a second: below this many
 // files per job, one process finishes first.
 const FILES_PER_JOB = 200;
 const JOB_PATH = fileURLToPath(new URL('./lint-job.js', import.meta.url));
