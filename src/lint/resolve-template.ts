@@ -361,7 +361,7 @@ export class TemplateResolver {
       for (const site of this.assignmentSites()) {
         if (!this.source.slice(site.start, site.end).includes(name)) continue;
         const { node, start, end, scope } = site;
-        site.read ??= this.adapter.readAssignment(node).map((a) => ({ name: a.name, value: a.value, append: a.append === true, node, start, end, scope }));
+        site.read ??= this.adapter.readAssignment(node).map((a) => ({ name: a.name, value: a.value, append: a.append === true, scope, ...(a.at ? { node: a.at, ...extentOf(a.at) } : { node, start, end }) }));
         for (const a of site.read) if (a.name === name) list.push(a);
       }
       if (list.length === 0) list = NONE;

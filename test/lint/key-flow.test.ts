@@ -53,6 +53,15 @@ describe('variables followed as the code runs', () => {
     expect(lint('m.go', ['package m', 'func put(pid string) {', '\tk := "project:"', '\tk += pid', '\trdb.Set(ctx, k, "v", 0)', '}', ''].join('\n'))).toEqual(['5 no_tenant_scope project:{pid}']);
   });
 
+  it('never calls a write clean when a loop or a with statement has replaced its key variable', () => {
+    expect(lint('m.py', ['def put(pid, legacy, v):', '    key = f"project:{tenant_id}:{pid}"', '    for key in legacy:', '        cache.set(key, v)', '    with open_key() as key:', '        cache.set(key, v)', ''].join('\n'))).toEqual(['4 unresolved', '6 unresolved']);
+    expect(lint('m.ts', ['import Redis from "ioredis";', 'const redis = new Redis();', 'function put(tenantId: string, legacy: string[]) {', '  let key = `project:${tenantId}:1`;', '  for (key of legacy) {', '    redis.set(key, "v");', '  }', '}', ''].join('\n'))).toEqual(['6 unresolved']);
+    expect(lint('m.go', ['package m', 'func put(tenantID string, legacy []string) {', '\tkey := "project:" + tenantID + ":1"', '\tfor _, key := range legacy {', '\t\trdb.Set(ctx, key, "v", 0)', '\t}', '}', ''].join('\n'))).toEqual(['5 unresolved']);
+    expect(lint('m.php', ['<?php', 'function put($legacy) {', '  $key = "project:" . $tenant_id . ":1";', '  foreach ($legacy as $i => $key) {', '    Cache::put($key, 1, 60);', '  }', '}', ''].join('\n'))).toEqual(['5 unresolved']);
+    // A key built from the loop's variable is judged as before: the variable is a hole.
+    expect(lint('m.py', ['def put(pids, v):', '    for pid in pids:', '        cache.set(f"project:{pid}", v)', ''].join('\n'))).toEqual(['3 no_tenant_scope project:{pid}']);
+  });
+
   it('keeps a typed parameter unresolved in TypeScript', () => {
     const source = ['import Redis from "ioredis";', 'const redis = new Redis();', 'function i() { const key = `project:${tenantId}:1`; return key; }', 'function k(key: string) { redis.set(key, "v"); }', ''].join('\n');
     expect(lint('m.ts', source)).toEqual(['4 unresolved']);

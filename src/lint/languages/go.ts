@@ -58,8 +58,14 @@ export const GO: LanguageAdapter = {
   readCall,
   shape,
   functionKinds: ['function_declaration', 'method_declaration', 'func_literal'],
-  assignmentKinds: ['short_var_declaration', 'assignment_statement', 'var_spec'],
+  assignmentKinds: ['short_var_declaration', 'assignment_statement', 'var_spec', 'range_clause'],
   readAssignment(node) {
+    if (kindOf(node) === 'range_clause') {
+      // `for _, key := range keys`: values the linter cannot read, taken at the loop's head.
+      const left = node.field('left');
+      if (left === null) return [];
+      return left.namedChildren().flatMap((n) => (kindOf(n) === 'identifier' && n.text() !== '_' ? [{ name: n.text(), value: null, at: left }] : []));
+    }
     const spec = kindOf(node) === 'var_spec';
     const names = spec ? node.fieldChildren('name') : (node.field('left')?.namedChildren() ?? []);
     const values = (spec ? node.field('value') : node.field('right'))?.namedChildren() ?? [];

@@ -85,7 +85,8 @@ function adapter(id: 'javascript' | 'typescript', grammar: string): LanguageAdap
       if (kind === 'for_in_statement' || (target !== null && PATTERN_KINDS.has(kindOf(target)))) {
         if (target === null) return [];
         const names = kindOf(target) === 'identifier' ? [target] : target.findAll({ rule: { any: [{ kind: 'identifier' }, { kind: 'shorthand_property_identifier_pattern' }] } });
-        return names.map((n) => ({ name: n.text(), value: null }));
+        // A loop's variable takes its values at the loop's head, before each turn of its body.
+        return names.map((n) => ({ name: n.text(), value: null, ...(kind === 'for_in_statement' ? { at: target } : {}) }));
       }
       const value = node.field(kind === 'variable_declarator' ? 'value' : 'right');
       if (target === null || kindOf(target) !== 'identifier' || value === null) return [];

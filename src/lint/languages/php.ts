@@ -91,8 +91,16 @@ export const PHP: LanguageAdapter = {
   readCall,
   shape,
   functionKinds: ['function_definition', 'method_declaration', 'anonymous_function', 'anonymous_function_creation_expression', 'arrow_function'],
-  assignmentKinds: ['assignment_expression', 'augmented_assignment_expression'],
+  assignmentKinds: ['assignment_expression', 'augmented_assignment_expression', 'foreach_statement'],
   readAssignment(node) {
+    if (kindOf(node) === 'foreach_statement') {
+      // `foreach ($keys as $key)` / `as $k => $key`: values the linter cannot read, taken at the
+      // loop's head.
+      const target = node.namedChildren()[1];
+      if (target === undefined) return [];
+      const names = kindOf(target) === 'variable_name' ? [target] : target.findAll({ rule: { kind: 'variable_name' } });
+      return names.map((n) => ({ name: n.text(), value: null, at: target }));
+    }
     const left = node.field('left');
     const right = node.field('right');
     // `[$a, $key] = …` / `list(…) = …`: values the linter does not pair up.

@@ -115,9 +115,18 @@ export const PYTHON: LanguageAdapter = {
   readCall,
   shape,
   functionKinds: ['function_definition', 'lambda'],
-  assignmentKinds: ['assignment', 'augmented_assignment', 'named_expression'],
+  assignmentKinds: ['assignment', 'augmented_assignment', 'named_expression', 'for_statement', 'as_pattern'],
   readAssignment(node) {
-    if (kindOf(node) === 'named_expression') {
+    const kind = kindOf(node);
+    if (kind === 'for_statement' || kind === 'as_pattern') {
+      // `for key in keys:` / `with open_key() as key:`: values the linter cannot read, taken at
+      // the target.
+      const target = node.field(kind === 'for_statement' ? 'left' : 'alias');
+      if (target === null) return [];
+      const names = kindOf(target) === 'identifier' ? [target] : target.findAll({ rule: { kind: 'identifier' } });
+      return names.map((n) => ({ name: n.text(), value: null, at: target }));
+    }
+    if (kind === 'named_expression') {
       // `(key := f"…")`
       const name = node.field('name');
       const value = node.field('value');
