@@ -10,7 +10,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 // Files linted between two turns of the event loop. ast-grep releases a parsed file's syntax
 // tree in a finalizer that runs only when the loop turns: linting thousands of files in one
-// synchronous pass kept every tree to the end (twice the memory, and a third slower).
+// synchronous pass kept every tree to the end.
 const FILES_PER_TURN = 25;
 
 /** Lints files in order, letting the event loop turn between batches. */

@@ -30,9 +30,9 @@ const FILES_PER_JOB = 200;
 const JOB_PATH = fileURLToPath(new URL('./lint-job.js', import.meta.url));
 // A job spends most of its time in ast-grep's native parse and queries. V8's optimizing compiler
 // worked on a thread of its own that competed with the other job for the cores and saved less
-// than it cost: capped at the baseline tier, a job runs about 12 % fewer instructions (callgrind) and
-// the two-job benchmark ~10 % faster (BENCHMARKS.md). The parent's own flags (--inspect) are not
-// passed on: two processes cannot debug on one port.
+// than it cost: capped at the baseline tier, a job runs about 12 % fewer instructions
+// (callgrind, BENCHMARKS.md). The parent's own flags (--inspect) are not passed on: two
+// processes cannot debug on one port.
 const JOB_EXEC_ARGV = ['--max-opt=1'];
 // Files per batch: a job asks again after each (about 50 ms of work).
 const BATCH_FILES = 50;
@@ -91,16 +91,14 @@ function runJob(options: LintOptions, queue: BatchQueue, signal: AbortSignal): P
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       if (stderr.length < 4096) stderr += chunk;
     });
-    let first = true;
-    const sendBatch = (): void => {
+    const sendBatch = (withOptions: boolean): void => {
       const files = queue.take();
       done = files.length === 0;
-      child.send((first ? { options, files } : { files }) satisfies LintJob);
-      first = false;
+      child.send((withOptions ? { options, files } : { files }) satisfies LintJob);
     };
     child.on('message', (message) => {
       results.push(...(message as LintResult[]));
-      sendBatch();
+      sendBatch(false);
     });
     // An abort (another job failed) is reported by that job, not here.
     child.once('error', (err) => reject(new Error(`lint job failed: ${err.message}`, { cause: err })));
@@ -111,7 +109,7 @@ function runJob(options: LintOptions, queue: BatchQueue, signal: AbortSignal): P
         reject(new Error(`lint job ${killedBy !== null ? `killed by ${killedBy}` : `exited with code ${code}`}${cause ? `: ${cause}` : ''}`));
       }
     });
-    sendBatch();
+    sendBatch(true);
   });
 }
 

@@ -102,11 +102,9 @@ export interface LanguageAdapter {
   assignmentKinds: readonly string[];
   /**
    * The variables a node assigns: `value` null when the value cannot be read (destructuring,
-   * `-=`), `append` for `k += x` / `$k .= $x` (the variable's earlier value, then x).
-   */
-  /**
-   * The names an assignment node gives values to. `at`: where the value takes effect when that is
-   * not the node itself — a loop's or `with`'s target, which a use inside the loop's body follows.
+   * `-=`), `append` for `k += x` / `$k .= $x` (the variable's earlier value, then x), `at`
+   * where the value takes effect when that is not the node itself (a loop's or `with`'s target,
+   * which a use inside the loop's body follows).
    */
   readAssignment(node: SgNode): Array<{ name: string; value: SgNode | null; append?: boolean; at?: SgNode }>;
   /** Key expressions of a map/dict/hash literal (`mset({...})`), undefined for anything else. */
