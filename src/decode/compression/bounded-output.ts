@@ -13,7 +13,10 @@ export class BoundedOutput {
     private readonly maxBytes: number,
     sizeHint: number,
   ) {
-    this.buffer = new Uint8Array(Math.max(1, Math.min(maxBytes, sizeHint)));
+    // From Node's buffer pool (sizes under 4 KiB): a fresh Uint8Array over 64 bytes gets an
+    // off-heap backing store, which cost a small value more than decoding it. Only the bytes
+    // written are ever read (result() and matches stop at `used`).
+    this.buffer = Buffer.allocUnsafe(Math.max(1, Math.min(maxBytes, sizeHint)));
   }
 
   /** Bytes written so far. */
@@ -27,7 +30,7 @@ export class BoundedOutput {
     if (needed <= this.buffer.length) return;
     let capacity = this.buffer.length;
     while (capacity < needed) capacity *= 2;
-    const grown = new Uint8Array(Math.min(capacity, this.maxBytes));
+    const grown = Buffer.allocUnsafe(Math.min(capacity, this.maxBytes));
     grown.set(this.buffer.subarray(0, this.used));
     this.buffer = grown;
   }

@@ -11,7 +11,13 @@ import { undecodable } from '../decode-error.js';
 const corrupt = () => undecodable('corrupt xz stream');
 const EMPTY = new Uint8Array(0);
 
-const TOP = 1 << 24;
+/**
+ * The range coder's range and code are unsigned 32-bit values held as int32 (V8 keeps those in
+ * registers; values past 2^31 as plain numbers became doubles): products wrap through Math.imul,
+ * and unsigned comparisons flip the sign bit of both sides first.
+ */
+const TOP_MASK = 0xff000000 | 0; // range < 2^24 ⇔ none of these bits set
+const SIGN = 0x80000000 | 0;
 const BIT_MODEL_TOTAL = 1 << 11;
 const MOVE_BITS = 5;
 const PROB_INIT = BIT_MODEL_TOTAL >>> 1;
@@ -95,23 +101,23 @@ export class LzmaDecoder {
 
   private normalize(): void {
     if (this.inPos >= this.inEnd) throw corrupt();
-    // range < 2^24 and code < range here, so both stay below 2^32 as plain numbers.
-    this.range *= 256;
-    this.code = this.code * 256 + (this.input[this.inPos++] ?? 0);
+    // range < 2^24 and code < range here, so both still fit 32 bits after the shift.
+    this.range <<= 8;
+    this.code = (this.code << 8) | this.input[this.inPos++]!;
   }
 
   private bit(index: number): number {
-    if (this.range < TOP) this.normalize();
+    if ((this.range & TOP_MASK) === 0) this.normalize();
     const probs = this.probs;
     const prob = probs[index]!;
-    const bound = (this.range >>> 11) * prob;
-    if (this.code < bound) {
+    const bound = Math.imul(this.range >>> 11, prob);
+    if ((this.code ^ SIGN) < (bound ^ SIGN)) {
       this.range = bound;
       probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
       return 0;
     }
-    this.range -= bound;
-    this.code -= bound;
+    this.range = (this.range - bound) | 0;
+    this.code = (this.code - bound) | 0;
     probs[index] = prob - (prob >>> MOVE_BITS);
     return 1;
   }
@@ -128,21 +134,21 @@ export class LzmaDecoder {
     let inPos = this.inPos;
     let symbol = 1;
     while (symbol < 0x100) {
-      if (range < TOP) {
+      if ((range & TOP_MASK) === 0) {
         if (inPos >= this.inEnd) throw corrupt();
-        range *= 256;
-        code = code * 256 + input[inPos++]!;
+        range <<= 8;
+        code = (code << 8) | input[inPos++]!;
       }
       const index = base + symbol;
       const prob = probs[index]!;
-      const bound = (range >>> 11) * prob;
-      if (code < bound) {
+      const bound = Math.imul(range >>> 11, prob);
+      if ((code ^ SIGN) < (bound ^ SIGN)) {
         range = bound;
         probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
         symbol <<= 1;
       } else {
-        range -= bound;
-        code -= bound;
+        range = (range - bound) | 0;
+        code = (code - bound) | 0;
         probs[index] = prob - (prob >>> MOVE_BITS);
         symbol = (symbol << 1) | 1;
       }
@@ -174,11 +180,11 @@ export class LzmaDecoder {
   private directBits(count: number): number {
     let result = 0;
     for (let i = 0; i < count; i++) {
-      if (this.range < TOP) this.normalize();
+      if ((this.range & TOP_MASK) === 0) this.normalize();
       this.range >>>= 1;
       let b = 0;
-      if (this.code >= this.range) {
-        this.code -= this.range;
+      if ((this.code ^ SIGN) >= (this.range ^ SIGN)) {
+        this.code = (this.code - this.range) | 0;
         b = 1;
       }
       result = result * 2 + b;
@@ -223,8 +229,8 @@ export class LzmaDecoder {
     if (end - start < 5 || input[start] !== 0) throw corrupt();
     this.input = input;
     this.inEnd = end;
-    this.range = 0xffffffff;
-    this.code = (((input[start + 1] ?? 0) << 24) | ((input[start + 2] ?? 0) << 16) | ((input[start + 3] ?? 0) << 8) | (input[start + 4] ?? 0)) >>> 0;
+    this.range = -1; // 0xFFFFFFFF
+    this.code = ((input[start + 1] ?? 0) << 24) | ((input[start + 2] ?? 0) << 16) | ((input[start + 3] ?? 0) << 8) | (input[start + 4] ?? 0);
     this.inPos = start + 5;
     // The encoder's first byte is always 0, so code < range; a crafted 0xFFFFFFFF is corrupt.
     if (this.code === this.range) throw corrupt();
@@ -312,7 +318,7 @@ export class LzmaDecoder {
     }
     // XZ Embedded's lzma_main() leaves the coder normalised, then rc_is_finished(): the chunk's
     // bytes all used, and the coder's code back at 0.
-    if (this.range < TOP) this.normalize();
+    if ((this.range & TOP_MASK) === 0) this.normalize();
     if (this.inPos !== this.inEnd || this.code !== 0) throw corrupt();
   }
 }

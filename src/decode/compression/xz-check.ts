@@ -15,21 +15,22 @@ export function crc32(bytes: Uint8Array): number {
 }
 
 // CRC-64/XZ (ECMA-182 polynomial, reflected), kept as two 32-bit halves: BigInt would be
-// several times slower per byte.
-const POLY_HI = 0xc96c5795;
-const POLY_LO = 0xd7870f42;
-const TABLE_HI = new Uint32Array(256);
-const TABLE_LO = new Uint32Array(256);
+// several times slower per byte. Tables and running halves are int32 (V8 keeps those in
+// registers; uint32 values past 2^31 would turn the loop's arithmetic into doubles).
+const POLY_HI = 0xc96c5795 | 0;
+const POLY_LO = 0xd7870f42 | 0;
+const TABLE_HI = new Int32Array(256);
+const TABLE_LO = new Int32Array(256);
 for (let i = 0; i < 256; i++) {
   let hi = 0;
   let lo = i;
   for (let bit = 0; bit < 8; bit++) {
     const carry = lo & 1;
-    lo = ((lo >>> 1) | (hi << 31)) >>> 0;
+    lo = (lo >>> 1) | (hi << 31);
     hi = hi >>> 1;
     if (carry) {
-      hi = (hi ^ POLY_HI) >>> 0;
-      lo = (lo ^ POLY_LO) >>> 0;
+      hi ^= POLY_HI;
+      lo ^= POLY_LO;
     }
   }
   TABLE_HI[i] = hi;
@@ -38,17 +39,17 @@ for (let i = 0; i < 256; i++) {
 
 /** CRC-64 of `bytes` as the 8 little-endian bytes xz stores. */
 export function crc64(bytes: Uint8Array): Uint8Array {
-  let hi = 0xffffffff;
-  let lo = 0xffffffff;
+  let hi = -1;
+  let lo = -1;
   for (let i = 0; i < bytes.length; i++) {
-    const index = (lo ^ (bytes[i] ?? 0)) & 0xff;
-    lo = ((lo >>> 8) | (hi << 24)) ^ (TABLE_LO[index] ?? 0);
-    hi = (hi >>> 8) ^ (TABLE_HI[index] ?? 0);
+    const index = (lo ^ bytes[i]!) & 0xff;
+    lo = ((lo >>> 8) | (hi << 24)) ^ TABLE_LO[index]!;
+    hi = (hi >>> 8) ^ TABLE_HI[index]!;
   }
   const out = new Uint8Array(8);
   const view = new DataView(out.buffer);
-  view.setUint32(0, ~lo >>> 0, true);
-  view.setUint32(4, ~hi >>> 0, true);
+  view.setInt32(0, ~lo, true);
+  view.setInt32(4, ~hi, true);
   return out;
 }
 
