@@ -30,6 +30,7 @@ import { JAVA_DETAIL } from './java-stream-builder.js';
 
 const decode = (bytes: Uint8Array): unknown => javaFormat.decode(bytes, context());
 const STRING: Field[1] = 'Ljava/lang/String;';
+const arrayListDesc = () => classDesc('java.util.ArrayList', SC_SERIALIZABLE | SC_WRITE_METHOD, [['I', 'size']]);
 const hashMapDesc = (flags = SC_SERIALIZABLE | SC_WRITE_METHOD) => classDesc('java.util.HashMap', flags, [['F', 'loadFactor'], ['I', 'threshold']]);
 
 describe('format: java, hand-built streams', () => {
@@ -60,6 +61,34 @@ describe('format: java, hand-built streams', () => {
   it('reads ConcurrentHashMap entries up to the null/null pair', () => {
     const desc = classDesc('java.util.concurrent.ConcurrentHashMap', SC_SERIALIZABLE | SC_WRITE_METHOD, [['I', 'segmentMask']]);
     expect(decode(stream([0x73], desc, i32(15), str('tenant_id'), str('acme'), TC_NULL, TC_NULL, END))).toEqual({ tenant_id: 'acme' });
+  });
+
+  it('exposes the objects of custom writeObject data under @writeObject, empty block-data chunks aside', () => {
+    const desc = classDesc('com.acme.Trail', SC_SERIALIZABLE | SC_WRITE_METHOD, [['L', 'tenantId', STRING]]);
+    expect(decode(stream([0x73], desc, str('acme'), block([]), str('globex'), TC_NULL, END))).toEqual({ tenantId: 'acme', '@writeObject': ['globex', null] });
+  });
+
+  it('refuses custom writeObject data it would have to skip: primitives, or objects of a JDK collection subclass', () => {
+    const desc = classDesc('com.acme.Trail', SC_SERIALIZABLE | SC_WRITE_METHOD, [['L', 'tenantId', STRING]]);
+    expect(failure(stream([0x73], desc, str('acme'), block([0, 6, ...Buffer.from('globex')]), END)).message).toBe('custom writeObject data not parsed');
+    const list = classDesc('com.acme.TenantList', SC_SERIALIZABLE | SC_WRITE_METHOD, [], arrayListDesc());
+    expect(failure(stream([0x73], list, i32(0), block(i32(0)), END, str('globex'), END)).message).toBe('custom writeObject data not parsed');
+  });
+
+  it('refuses a subclass of a JDK collection that declares fields, rather than dropping them', () => {
+    const list = classDesc('com.acme.TenantList', SC_SERIALIZABLE, [['L', 'tenantId', STRING]], arrayListDesc());
+    expect(failure(stream([0x73], list, i32(0), block(i32(0)), END, str('globex'))).message).toBe('fields of a subclass of a JDK class not parsed');
+  });
+
+  it('refuses a field name declared at two class levels, rather than keeping only one value', () => {
+    const base = classDesc('com.acme.Base', SC_SERIALIZABLE, [['L', 'tenantId', STRING]]);
+    const sub = classDesc('com.acme.Sub', SC_SERIALIZABLE, [['L', 'tenantId', STRING]], base);
+    expect(failure(stream([0x73], sub, str('acme'), str('globex'))).message).toBe('a field name repeats across class levels');
+  });
+
+  it('refuses a class annotation with content, which ObjectOutputStream never writes', () => {
+    const annotated = [...classDesc('com.acme.X', SC_SERIALIZABLE).slice(0, -2), ...str('codebase'), ...END, ...TC_NULL];
+    expect(failure(stream([0x73], annotated)).message).toBe('class annotation data not parsed');
   });
 
   it('fails fast, without allocating, on declared lengths beyond the payload', () => {
@@ -170,9 +199,8 @@ describe('format: java, properties', () => {
   });
 
   it('decodes the real fixtures again after a failed decode (no state is shared between calls)', () => {
-    const [first] = fixtures;
-    if (!first) throw new Error('no fixtures');
+    const dto = Uint8Array.from(readFileSync(new URL('dto-acme.bin', FIXTURE_DIR)));
     expect(() => decode(Uint8Array.from([...HEADER, ...u16(0x7300)]))).toThrow(DecodeError);
-    expect(decode(first)).toBeDefined();
+    expect(decode(dto)).toMatchObject({ tenantId: 'acme' });
   });
 });

@@ -121,12 +121,20 @@ describe('format: java (Spring JdkSerializationRedisSerializer)', () => {
     for (const bytes of [spring('nullvalue.bin'), spring('null.bin'), new Uint8Array(0)]) expect(decode(bytes)).toBeNull();
   });
 
-  it('decodes declared fields of an unknown writeObject class and skips its custom data', () => {
-    expect(decode(spring('custom-writeobject-acme.bin'))).toEqual({ tenantId: 'acme', text: 'renamed' });
+  it('exposes the objects an unknown class writes in writeObject under @writeObject, where markers reach them', () => {
+    const trail = decode(spring('custom-writeobject-list-globex.bin'));
+    expect(trail).toEqual({
+      tenantId: 'acme',
+      '@writeObject': [[{ tenantId: 'acme', action: 'created' }, { tenantId: 'globex', action: 'renamed' }]],
+    });
+    // Marker alternatives stop at the first that exists, so the inner path is listed first.
+    expect(markersOf(trail, "$['@writeObject'][*][*].tenantId", '$.tenantId')).toEqual({ found: true, tenants: ['acme', 'globex'], invalid: 0 });
   });
 
-  it('refuses a class whose whole state is custom data, naming the class, rather than reading it as {}', () => {
-    expect(failure(spring('opaque-writeobject.bin')).message).toBe('a class keeps its state in custom writeObject data');
+  it('refuses custom writeObject data holding primitives, whose meaning only the class knows, rather than skipping it', () => {
+    // AuditNote writes an int and a writeUTF string after its fields: a tenant could hide in either.
+    expect(failure(spring('custom-writeobject-acme.bin')).message).toBe('custom writeObject data not parsed');
+    expect(failure(spring('opaque-writeobject.bin')).message).toBe('custom writeObject data not parsed');
   });
 
   it('refuses an Externalizable class it does not know, naming the class', () => {

@@ -72,6 +72,32 @@ export class CustomData implements ObjectReader {
     }
   }
 
+  /**
+   * Reads, through TC_ENDBLOCKDATA, what the writeObject of a class no reader knows wrote after
+   * its fields: the objects (which the stream fully describes) go into `into`. Primitive block
+   * data means only that class's readObject knows — a writeUTF("globex") among them would be
+   * invisible to markers — so any such byte makes the whole value undecodable, never clean.
+   */
+  collect(into: unknown[]): void {
+    const cur = this.cur;
+    for (;;) {
+      const tc = cur.peek();
+      if (tc === C.TC_ENDBLOCKDATA) {
+        cur.pos += 1;
+        this.active = false;
+        return;
+      }
+      if (tc === C.TC_BLOCKDATA || tc === C.TC_BLOCKDATALONG) {
+        cur.pos += 1;
+        const size = tc === C.TC_BLOCKDATA ? cur.u8() : cur.i32();
+        if (size < 0) throw javaError('negative block data length');
+        if (size > 0) throw javaError('custom writeObject data not parsed');
+      } else {
+        into.push(this.readObject());
+      }
+    }
+  }
+
   object(): unknown {
     if (!this.active) throw javaError('class data is missing its custom data');
     if (this.blockLeft > 0) throw javaError('custom data holds primitives where an object was expected');

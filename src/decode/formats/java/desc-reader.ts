@@ -111,12 +111,13 @@ export abstract class DescriptorReader {
     return desc;
   }
 
-  // The class annotation (ObjectOutputStream.annotateClass writes nothing) has custom data's grammar.
+  /**
+   * The class annotation: ObjectOutputStream.annotateClass writes nothing, so it is a bare
+   * TC_ENDBLOCKDATA. Only a custom stream subclass (RMI's codebase URLs) writes content there,
+   * which no cache serializer uses; skipping it unseen could hide data, so it is refused.
+   */
   protected skipClassAnnotation(): void {
-    const outer = this.custom.active;
-    this.custom.open();
-    this.custom.end();
-    this.custom.active = outer;
+    if (this.cur.u8() !== C.TC_ENDBLOCKDATA) throw javaError('class annotation data not parsed');
   }
 
   /** Name, serialVersionUID, flags, fields and class annotation of a TC_CLASSDESC. */
@@ -164,11 +165,7 @@ export abstract class DescriptorReader {
       fields.push({ type, name });
     }
     desc.fields = fields;
-    if (cur.peek() !== C.TC_ENDBLOCKDATA) {
-      this.skipClassAnnotation();
-      return desc;
-    }
-    cur.pos += 1;
+    this.skipClassAnnotation();
     if (cacheable) storeDesc(cur.bytes, start, cur.pos, { name: desc.name, flags: desc.flags, fields, typeNames });
     return desc;
   }

@@ -15,9 +15,13 @@ export const HARD_MAX_DEPTH = 1000;
 
 const EMPTY_FIELDS: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
 
-function isEmptyRecord(record: object): boolean {
-  for (const _key in record) return false;
-  return true;
+/** Where an unknown class's custom writeObject objects appear in the decoded value. */
+export const WRITE_OBJECT_KEY = '@writeObject';
+
+// Only the JDK's bootstrap loader may define java.* classes (ClassLoader refuses the prefix), and
+// the JDK's own collection subclasses (LinkedHashMap, UnmodifiableList…) hold no tenant data.
+function isJdkClass(name: string): boolean {
+  return name.startsWith('java.') || name.startsWith('javax.');
 }
 
 /**
@@ -104,7 +108,10 @@ export class JavaStreamParser extends DescriptorReader {
     const outer = custom.active;
     custom.active = false;
     let value: unknown = target;
-    let skipped = false;
+    // What the writeObject of an unknown class wrote besides its fields (see CustomData.collect).
+    const annotations: unknown[] = [];
+    // Past the known level: the levels of an application subclass of a JDK collection.
+    let derived = false;
     for (const level of levels) {
       const flags = level.flags;
       const reader = level === desc.knownLevel ? known : undefined;
@@ -118,19 +125,32 @@ export class JavaStreamParser extends DescriptorReader {
         continue;
       }
       if (!(flags & C.SC_SERIALIZABLE)) continue; // ObjectInputStream reads no data for it either
+      // A JDK collection's shape has no room for a subclass's own fields (a "tenantId" of a
+      // TenantList extends ArrayList): dropping them could hide a marker, so the value is refused.
+      const foreign = derived && !isJdkClass(level.name);
+      if (foreign && level.fields.length > 0) throw javaError('fields of a subclass of a JDK class not parsed');
       const fields = known === undefined ? (target as Record<string, unknown>) : reader !== undefined ? (Object.create(null) as Record<string, unknown>) : undefined;
       this.readFields(level, fields);
       // Only SC_WRITE_METHOD levels have custom data; a known reader of any other level finds none.
-      if (flags & C.SC_WRITE_METHOD) custom.open();
-      if (reader !== undefined) value = reader.read(custom, fields ?? EMPTY_FIELDS, target);
-      if (flags & C.SC_WRITE_METHOD) skipped = custom.end() || skipped;
+      if (flags & C.SC_WRITE_METHOD) {
+        custom.open();
+        if (reader !== undefined) value = reader.read(custom, fields ?? EMPTY_FIELDS, target);
+        if (known === undefined || foreign) custom.collect(annotations);
+        else custom.end(); // a JDK class's own data, read by its reader or of no marker interest
+      } else if (reader !== undefined) {
+        value = reader.read(custom, fields ?? EMPTY_FIELDS, target);
+      }
+      if (level === desc.knownLevel) derived = true;
     }
     custom.active = outer;
     this.depth -= 1;
     if (value === PENDING) throw javaError('a class has no serialized data');
-    // An object whose whole state sits in custom data would read as {} — a "negative" value.
-    if (known === undefined && skipped && isEmptyRecord(target as object)) {
-      throw javaError('a class keeps its state in custom writeObject data');
+    if (annotations.length > 0) {
+      // Markers reach these objects at $['@writeObject'][i]; no Java field name can start with '@'.
+      if (known !== undefined) throw javaError('custom writeObject data not parsed');
+      const record = target as Record<string, unknown>;
+      if (WRITE_OBJECT_KEY in record) throw javaError('a field name repeats across class levels');
+      record[WRITE_OBJECT_KEY] = annotations;
     }
     this.handles[handle] = value;
     return value;
@@ -139,7 +159,10 @@ export class JavaStreamParser extends DescriptorReader {
   private readFields(level: ClassDesc, into: Record<string, unknown> | undefined): void {
     for (const field of level.fields) {
       const value = field.type === 'L' || field.type === '[' ? this.readObject() : this.readPrimitive(field.type);
-      if (into !== undefined) into[field.name] = value;
+      if (into === undefined) continue;
+      // A subclass may redeclare a superclass's private field: keeping one would hide the other.
+      if (field.name in into) throw javaError('a field name repeats across class levels');
+      into[field.name] = value;
     }
   }
 
