@@ -52,7 +52,7 @@ export interface WorkerProcess {
 const BIN = fileURLToPath(new URL('../../bin/tenantwatch.js', import.meta.url));
 
 export function spawnWorker(configPath: string, concurrency: number): WorkerProcess {
-  const child = spawn(process.execPath, [BIN, 'start', '--worker', '--config', configPath, '--concurrency', String(concurrency)], {
+  const child = spawn(process.execPath, [BIN, 'start', '--worker', '--metrics-port', '0', '--config', configPath, '--concurrency', String(concurrency)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LOG_LEVEL: 'info' },
   });

@@ -18,7 +18,7 @@ export async function processConfirmJob(deps: ServiceDeps, job: Job<ConfirmJob>)
   const bytes = keyBytes === undefined ? Buffer.from(key, 'utf8') : Buffer.from(keyBytes, 'latin1');
   await deps.session.use(async (s) => {
     const shard = shardFor(s.cache.shards, bytes);
-    const outcome = await checkBatch(s.ctx, shard, [bytes]);
+    const outcome = await checkBatch({ ...s.ctx, bucket: deps.priorityBucket }, shard, [bytes]);
     await recordOutcome(deps, outcome, { path: 'confirm', confirming: { fingerprint, payloadSha256 } });
     // A re-check that could not check the key (owner query failed, cache read error) proves
     // nothing either way: try again later rather than leave the finding unconfirmed.

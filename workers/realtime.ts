@@ -127,7 +127,8 @@ export function startRealtime(deps: ServiceDeps, requestSweep: (reason: string) 
             // The session may have been reopened: check on its shard of the same name.
             const target = s.cache.shards.find((x) => x.name === shard.name) ?? shard;
             const stop = deps.metrics.checkBatchDuration.startTimer({ path: 'realtime' });
-            const outcome = await checkBatch(s.ctx, target, keys);
+            // The priority lane: a written key must not wait behind a running sweep's batches.
+            const outcome = await checkBatch({ ...s.ctx, bucket: deps.priorityBucket }, target, keys);
             stop();
             await recordOutcome(deps, outcome, { path: 'realtime' });
           });
@@ -215,14 +216,15 @@ async function checkFlags(deps: ServiceDeps, shard: CacheShard, log: ServiceDeps
     const reply = (await shard.redis.config('GET', 'notify-keyspace-events')) as string[];
     flags = reply[1] ?? '';
   } catch (err) {
-    return `cannot read notify-keyspace-events (${describeError(err)}); set it to include "E$hg" on the server`;
+    return `cannot read notify-keyspace-events (${describeError(err)}); set it to include "E$hg" (and "d" for RedisJSON) on the server`;
   }
-  const missing = missingNotifyFlags(flags);
+  const needs = { json: deps.config.patterns.some((p) => p.type === 'json') };
+  const missing = missingNotifyFlags(flags, needs);
   if (missing.length === 0) return undefined;
   if (deps.config.realtime.configure) {
     try {
-      await shard.redis.config('SET', 'notify-keyspace-events', withNeededFlags(flags));
-      log.warn({ shard: shard.name, before: flags, after: withNeededFlags(flags) }, 'changed notify-keyspace-events (realtime.configure: true)');
+      await shard.redis.config('SET', 'notify-keyspace-events', withNeededFlags(flags, needs));
+      log.warn({ shard: shard.name, before: flags, after: withNeededFlags(flags, needs) }, 'changed notify-keyspace-events (realtime.configure: true)');
       return undefined;
     } catch (err) {
       return `cannot set notify-keyspace-events (${describeError(err)})`;

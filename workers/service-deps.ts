@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { RateLimiter } from '../src/cache/shared-token-bucket.js';
 import type { Logger } from 'pino';
 import type { TenantwatchConfig } from '../src/config/validate-config.js';
 import type { Metrics } from '../src/metrics/metrics.js';
@@ -14,6 +15,11 @@ export interface ServiceDeps {
   queueRedis: Redis;
   queues: Queues;
   session: SessionHolder;
+  /**
+   * The shared sweep.rate bucket's priority lane, for real-time checks and confirmations: they
+   * count against the rate but do not queue behind a running sweep's batches.
+   */
+  priorityBucket: RateLimiter;
   metrics: Metrics;
   log: Logger;
   /** Aborted when the process begins a graceful shutdown. */

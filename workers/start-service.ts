@@ -8,7 +8,7 @@ import { createMetrics, type Metrics } from '../src/metrics/metrics.js';
 import { openScanSession } from '../src/scan/open-scan-context.js';
 import { connectState } from '../src/state/connect-state.js';
 import { migrate } from '../src/state/migrate.js';
-import { readStatus } from '../src/state/read-status.js';
+import { startStateFigures } from '../src/metrics/state-figures.js';
 import { abandonBatch } from '../src/state/sweeps.js';
 import { decodeKeys, processCheckJob, type CheckJob } from './check-job.js';
 import { processConfirmJob } from './confirm-job.js';
@@ -46,7 +46,6 @@ const SAMPLE_EVERY_MS = 60_000;
 // A sweep job that fails (e.g. Postgres restarting under its checkpoint) is retried and resumes
 // from its checkpoint; without retries the sweep would wait for the next sweep.every tick.
 const SWEEP_RETRIED = { attempts: 10, backoff: { type: 'capped' } } as const;
-const FIGURES_EVERY_MS = 15_000;
 /** A deleted tenant's ids become unknown_tenant within this long (see TenantDirectory). */
 const FORGET_TENANTS_MS = 5 * 60_000;
 
@@ -73,8 +72,7 @@ export async function startService(config: TenantwatchConfig, log: Logger, opts:
     const metrics = opts.metrics ?? createMetrics();
     const session = new SessionHolder(() => openScanSession(config, { bucket, forgetTenantsAfterMs: FORGET_TENANTS_MS, observeOwnerQuery: (sec) => metrics.ownerQueryDuration.observe(sec) }));
     cleanup.push(() => session.close());
-    const deps: ServiceDeps = { config, state, queueRedis, queues, session, metrics, log, shutdown: abort.signal };
-    metrics.sweepEvery.set(config.sweep.everyMs / 1000);
+    const deps: ServiceDeps = { config, state, queueRedis, queues, session, priorityBucket: bucket.priority, metrics, log, shutdown: abort.signal };
 
     const schedule = async () => {
       await queues.sweep.upsertJobScheduler('sweep', { every: config.sweep.everyMs }, { name: 'sweep', data: { reason: 'scheduled' } satisfies SweepJob, opts: SWEEP_RETRIED });
@@ -122,9 +120,9 @@ export async function startService(config: TenantwatchConfig, log: Logger, opts:
     const realtime = config.realtime.keyspaceEvents ? startRealtime(deps, (reason) => requestSweep(deps, reason)) : undefined;
     if (!realtime) deps.metrics.realtimeEnabled.set(0);
     deps.metrics.realtimeConfigured.set(realtime ? 1 : 0);
-    void publishFigures(deps);
-    const figures = setInterval(() => void publishFigures(deps), FIGURES_EVERY_MS);
-    cleanup.push(async () => clearInterval(figures));
+    metrics.roles.set({ role: 'worker' }, 1);
+    const stopFigures = startStateFigures(state.pool, config, metrics, log);
+    cleanup.push(async () => stopFigures());
     log.info({ concurrency: opts.concurrency ?? 4, realtime: config.realtime.keyspaceEvents, sweepEveryMs: config.sweep.everyMs, rate: config.sweep.rate }, 'watchdog started');
 
     let closing: Promise<void> | undefined;
@@ -158,31 +156,6 @@ async function giveUpBatch(deps: ServiceDeps, job: Job<CheckJob>): Promise<void>
     deps.metrics.keysUnchecked.inc({ path: 'sweep' }, keys.length);
   } catch (err) {
     deps.log.error({ jobId: job.id, err: describeError(err) }, 'could not record an abandoned batch; its sweep waits until a restart');
-  }
-}
-
-/** Refresh the correctness gauges from the state (the counters themselves are per process). */
-async function publishFigures(deps: ServiceDeps): Promise<void> {
-  try {
-    const status = await readStatus(deps.state.pool, { samplePerMinute: deps.config.sweep.sample });
-    // Reset first (no await between, so a scrape never sees the gap): a pattern no longer
-    // checked in the window drops out instead of exporting its last ratio forever.
-    deps.metrics.tenantCorrectRatio.reset();
-    deps.metrics.tenantCorrectNines.reset();
-    for (const [pattern, c] of Object.entries(status.correctness.patterns)) {
-      if (c.ratio !== undefined) deps.metrics.tenantCorrectRatio.set({ pattern }, c.ratio);
-      if (c.nines !== undefined) deps.metrics.tenantCorrectNines.set({ pattern }, c.nines);
-    }
-    for (const [severity, n] of Object.entries(status.openIncidents)) deps.metrics.openIncidents.set({ severity }, n);
-    const last = status.lastSweep;
-    if (last?.finishedAt) {
-      deps.metrics.lastSweepFinished.set(new Date(last.finishedAt).getTime() / 1000);
-      deps.metrics.sweepDuration.set((new Date(last.finishedAt).getTime() - new Date(last.startedAt).getTime()) / 1000);
-    }
-    const cur = status.currentSweep;
-    if (cur?.progress !== undefined) deps.metrics.sweepProgress.set(cur.progress);
-  } catch (err) {
-    deps.log.warn({ err: describeError(err) }, 'could not read the correctness figures');
   }
 }
 

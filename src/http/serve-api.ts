@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { TenantwatchConfig } from '../config/validate-config.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { startStateFigures } from '../metrics/state-figures.js';
 import { QUEUE_NAMES, QUEUE_PREFIX, queueConnection, queueRedisUrl } from '../queue/queue-config.js';
 import { connectSource } from '../source/connect-source.js';
 import { connectState } from '../state/connect-state.js';
@@ -22,7 +23,7 @@ export interface RunningApi {
  * The API process: its own connections (state, queue, cache for readiness and evict, source for
  * readiness), the app, and a listening socket on api.host:api.port.
  */
-export async function serveApi(config: TenantwatchConfig, log: Logger, metrics: Metrics, opts: AppOptions & { port?: number } = {}): Promise<RunningApi> {
+export async function serveApi(config: TenantwatchConfig, log: Logger, metrics: Metrics, opts: AppOptions & { port?: number; stateFigures?: boolean } = {}): Promise<RunningApi> {
   const closers: (() => Promise<unknown>)[] = [];
   const closeAll = async () => {
     for (const c of closers.reverse()) await c().catch(() => undefined);
@@ -50,6 +51,13 @@ export async function serveApi(config: TenantwatchConfig, log: Logger, metrics: 
       });
       if (source) closers.push(() => source!.end());
     }
+    // The figures read from the state (last sweep, correctness, open incidents), so an API process
+    // alone exports them; a worker in the same process already publishes them into `metrics`.
+    if (opts.stateFigures !== false) {
+      const stopFigures = startStateFigures(state.pool, config, metrics, log);
+      closers.push(async () => stopFigures());
+    }
+    metrics.roles.set({ role: 'api' }, 1);
     const deps: ApiDeps = { config, state: state.pool, queueRedis, scans, checks, cache, source, metrics, log };
     const app = await buildApp(deps, opts);
     closers.push(() => app.close());

@@ -34,6 +34,7 @@ export function createMetrics() {
     tenantCorrectNines: new Gauge({ name: 'tenantwatch_tenant_correct_nines', help: 'The correct ratio as nines (3 = 99.9 %) over the status window', labelNames: ['pattern'] as const, registers: r }),
     alertDeliveries: new Counter({ name: 'tenantwatch_alert_deliveries_total', help: 'Alert delivery attempts by channel and outcome (sent, retried, failed)', labelNames: ['channel', 'outcome'] as const, registers: r }),
     realtimeEnabled: new Gauge({ name: 'tenantwatch_realtime_enabled', help: '1 in the process that subscribes to key-event notifications while they are delivered, else 0', registers: r }),
+    roles: new Gauge({ name: 'tenantwatch_role_info', help: '1 for each role this process runs (worker, api): absent(tenantwatch_role_info{role="worker"}) means no worker is scraped', labelNames: ['role'] as const, registers: r }),
     realtimeConfigured: new Gauge({ name: 'tenantwatch_realtime_configured', help: '1 in a worker whose config asks for real-time checks (realtime.keyspaceEvents), else 0', registers: r }),
   };
 }

@@ -19,6 +19,8 @@ export interface ServiceConfigOptions {
   configure?: boolean;
   rate?: number;
   minSeverity?: string;
+  /** Adds a RedisJSON pattern (`type: json`), which real-time checks need the `d` flag for. */
+  jsonPattern?: boolean;
 }
 
 export function serviceConfig(o: ServiceConfigOptions): TenantwatchConfig {
@@ -42,7 +44,7 @@ patterns:
     key: "project:{project_id}"
     marker: $.tenant_id
     owner: { table: ${o.sourceSchema}.projects, tenant: tenant_id, match: { id: project_id } }
-`,
+${o.jsonPattern ? '  - name: doc\n    key: "doc:{tenant}:{id}"\n    type: json\n    marker: $.tenant_id\n' : ''}`,
     {},
   );
 }

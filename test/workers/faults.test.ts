@@ -6,6 +6,7 @@
  * restarts, a proxy that cuts this file's connections only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,8 +94,9 @@ interface WorkerProcess {
   has(msg: string, match?: (l: LogLine) => boolean): boolean;
 }
 
-function startWorker(config: string): WorkerProcess {
-  const child = spawn(process.execPath, [BIN, 'start', '--worker', '--concurrency', '2', '--config', config], {
+/** A worker process; its /metrics listener is off unless a port is given (they share a machine). */
+function startWorker(config: string, metricsPort = 0): WorkerProcess {
+  const child = spawn(process.execPath, [BIN, 'start', '--worker', '--concurrency', '2', '--metrics-port', String(metricsPort), '--config', config], {
     env: { ...process.env, TENANTWATCH_DEBUG: '', LOG_LEVEL: 'info', TENANTWATCH_JOB_LOCK_MS: String(JOB_LOCK_MS) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -452,3 +454,47 @@ describe('a graceful stop mid-sweep', () => {
     60_000,
   );
 });
+
+describe('a worker process without the API', () => {
+  it(
+    'serves its own metrics on --metrics-port, with the figures read from the state, and a second worker on that port stops with one clear line',
+    async () => {
+      const world = await makeWorld({ keys: KEYS, rate: 0, every: '1h' });
+      const port = await freePort();
+      const worker = startWorker(world.config, port);
+      const sweepId = (await worker.waitLog('sweep finished')).sweepId!;
+      await expectEveryKeyChecked(world, sweepId);
+      const scrape = async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+        expect(res.status).toBe(200);
+        return res.text();
+      };
+      const value = (text: string, series: string) => Number(text.split('\n').find((l) => l.startsWith(`${series} `))?.slice(series.length + 1) ?? NaN);
+      const text = await waitFor('the last sweep in the metrics', async () => {
+        const t = await scrape();
+        return value(t, 'tenantwatch_last_sweep_finished_timestamp_seconds') > 0 && t;
+      });
+      expect(value(text, 'tenantwatch_keys_scanned_total{pattern="project",path="sweep"}')).toBe(KEYS + POISONED.length);
+      expect(value(text, 'tenantwatch_role_info{role="worker"}')).toBe(1);
+      expect(value(text, 'tenantwatch_sweep_every_seconds')).toBe(3600);
+      expect(value(text, 'tenantwatch_findings_total{kind="cross_tenant_payload",severity="critical"}')).toBeGreaterThanOrEqual(POISONED.length);
+      expect(text).not.toMatch(/tenant="|acme|globex/);
+
+      const second = startWorker(world.config, port);
+      expect(await second.exited).toBe(2);
+      expect(second.output()).toContain(`port is in use (give each worker process on a machine its own --metrics-port, or 0 for none)`);
+    },
+    60_000,
+  );
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}

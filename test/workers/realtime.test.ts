@@ -111,8 +111,29 @@ describe('real-time checks', () => {
     const s = await start(redis.url);
     await waitFor('the subscription', async () => s.realtime?.status().enabled);
     await waitFor('subscribers', async () => (await redis.admin.pubsub('NUMSUB', '__keyevent@0__:hset'))[1] === 1);
-    await redis.admin.set('project:globex:1041', JSON.stringify({ id: 1041, tenant_id: 'acme' }));
+    await redis.admin.hset('project:globex:1041', { id: '1041', tenant_id: 'acme' });
     await waitFor('the confirmed finding', async () => confirmed('project:globex:1041'), 10_000);
+  });
+
+  it('checks a written key at once while a slow sweep is running, not after the sweep\'s borrowed reads', async () => {
+    const redis = await redisServer('E$hg');
+    const keys = Array.from({ length: 400 }, (_, i) => [`project:acme:${5000 + i}`, JSON.stringify({ id: 5000 + i, tenant_id: 'acme' })]);
+    await redis.admin.mset(Object.fromEntries(keys));
+    // 20 keys/s with batches of 100 and two check slots: the sweep runs for 20 s, and the
+    // batches in flight have borrowed 4-9 s of reads from the shared bucket.
+    const s = await start(redis.url, { rate: 20 });
+    await waitFor('the sweep under way', async () => (await state.pool.query(`select 1 from sweeps where status = 'running'`)).rowCount === 1);
+    await waitFor('the subscription', async () => s.realtime?.status().enabled && (await redis.admin.pubsub('NUMSUB', '__keyevent@0__:set'))[1] === 1);
+    await redis.admin.set('project:globex:1043', JSON.stringify({ id: 1043, tenant_id: 'acme' }));
+    await waitFor('the confirmed finding', async () => confirmed('project:globex:1043'), 3_000);
+    expect((await state.pool.query(`select 1 from sweeps where status = 'running'`)).rowCount).toBe(1);
+  });
+
+  it('requires the module-event flag d when a pattern reads RedisJSON values, whose json.set events need it', async () => {
+    const redis = await redisServer('E$hg');
+    const s = await start(redis.url, { jsonPattern: true });
+    await waitFor('the flag check', async () => s.realtime?.status().reason.includes('notify-keyspace-events'));
+    expect(s.realtime?.status()).toEqual({ enabled: false, reason: `${redis.url}: notify-keyspace-events is "g$hE", lacking "d"` });
   });
 
   it('says real-time checks are off when the cache does not notify, and leaves its CONFIG alone', async () => {
