@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AlertsConfig } from '../src/config/validate-config.js';
 import { describeError } from '../src/errors.js';
 import type { AlertMessage, Channel, DeliveryJob } from './alert-types.js';
-import { pagerdutyEvent, sendPagerduty } from './channels/pagerduty.js';
+import { pagerdutyChangeEvent, pagerdutyChangeUrl, pagerdutyEvent, sendPagerduty } from './channels/pagerduty.js';
 import { sendSlack, slackMessage } from './channels/slack.js';
 import { sendWebhook, webhookBody } from './channels/webhook.js';
 import { loadMessage } from './load-message.js';
@@ -63,7 +63,7 @@ async function send(ctx: DeliveryContext, d: DeliveryJob, m: AlertMessage): Prom
   switch (d.channel) {
     case 'pagerduty':
       if (!pagerduty) throw notConfigured(d.channel);
-      if (m.kind === 'silence_expired') throw new DeliveryFailure('PagerDuty takes no silence notices', { retryable: false });
+      if (m.kind === 'silence_expired') return sendPagerduty(pagerdutyChangeUrl(pagerduty.url), pagerdutyChangeEvent(m, pagerduty.routingKey, ctx.source), ctx.timeoutMs);
       return sendPagerduty(pagerduty.url, pagerdutyEvent(m, pagerduty.routingKey, ctx.source), ctx.timeoutMs);
     case 'slack':
       if (!slack) throw notConfigured(d.channel);

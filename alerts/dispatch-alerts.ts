@@ -31,8 +31,6 @@ export interface DispatchResult {
   queued: number;
 }
 
-/** Channels that carry a silence's expiry notice: PagerDuty has no info-only event, so not it. */
-const NOTICE_CHANNELS: readonly Channel[] = ['slack', 'webhook'];
 /**
  * A notification still unsent this long after it was queued has its job looked for: a queue Redis
  * restarted without persistence loses jobs, and the notification is then queued again.
@@ -173,9 +171,9 @@ async function announceExpiredSilences(client: pg.PoolClient, channels: Channel[
       where expiry_noticed_at is null and coalesce(expired_at, ends_at) <= now()
       returning id::text`,
   );
-  const to = channels.filter((c) => NOTICE_CHANNELS.includes(c));
+  // Every channel: PagerDuty takes it as a Change Event, which pages no one.
   for (const s of ended.rows) {
-    await insertNotifications(client, { silenceId: s.id }, to, 'silence_expired');
+    await insertNotifications(client, { silenceId: s.id }, channels, 'silence_expired');
     result.silenceNotices.push(s.id);
   }
 }

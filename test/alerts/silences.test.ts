@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookBody } from '../../alerts/channels/webhook.js';
 import { InvalidSilence, createSilence, expireSilence, listSilences, matchingSilence } from '../../src/state/silences.js';
 import { leak, notificationRows, openIncident, repair, useAlertWorld, type AlertWorld } from './alert-fixture.js';
-import { pagerduty, sleep, startReceiver, waitFor, type Receiver } from './receiver.js';
+import { pagerduty, sleep, slack, startReceiver, waitFor, type Receiver } from './receiver.js';
 
 const inMinutes = (m: number) => new Date(Date.now() + m * 60_000);
 
@@ -10,23 +10,27 @@ describe('silences', () => {
   let world: AlertWorld;
   let hook: Receiver;
   let pd: Receiver;
+  let chat: Receiver;
   const events = () => hook.requests.map((q) => q.json as WebhookBody);
-  const channels = () => `  groupWait: 0ms\n  repeatInterval: 1s\n  webhook: { url: "${hook.url}" }\n  pagerduty: { routingKey: rk, url: "${pd.url}" }`;
+  const channels = () => `  groupWait: 0ms\n  repeatInterval: 1s\n  webhook: { url: "${hook.url}" }\n  pagerduty: { routingKey: rk, url: "${pd.url}" }\n  slack: { webhookUrl: "${chat.url}" }`;
 
   beforeAll(async () => {
     world = await useAlertWorld();
     hook = await startReceiver({ status: 200 });
-    pd = await startReceiver(pagerduty.accepted());
+    pd = await startReceiver(pagerduty.accepted(), '/v2/enqueue');
+    chat = await startReceiver(slack.ok());
   });
   afterEach(async () => {
     await world.reset();
     await world.state.pool.query('delete from silences where id not in (select silence_id from notifications where silence_id is not null) and id not in (select silence_id from incident_alerts where silence_id is not null)');
     hook.requests.length = 0;
     pd.requests.length = 0;
+    chat.requests.length = 0;
   });
   afterAll(async () => {
     await hook.close();
     await pd.close();
+    await chat.close();
     await world.cleanup();
   });
 
@@ -111,9 +115,22 @@ describe('silences', () => {
       const notice = events().find((e) => e.event === 'silence_expired')!;
       expect(notice.silence).toMatchObject({ id: s.id, tenant: 'acme', pattern: 'silenced', kind: null, created_by: 'ops-token', reason: 'acme data migration' });
       expect(notice.silence!.open_incidents).toEqual([{ id, kind: 'cross_tenant_payload', pattern: 'silenced', url: `http://localhost:8080/?incident=${id}` }]);
-      await waitFor('PagerDuty paged', () => pd.requests.length >= 1);
-      // PagerDuty gets incidents, not notices.
-      expect(pd.requests.map((r) => (r.json as { event_action: string }).event_action)).toEqual(['trigger']);
+      await waitFor('PagerDuty paged and told', () => pd.requests.length >= 2);
+      // PagerDuty pages for the incident and takes the notice as a Change Event, which pages no one.
+      const alerts = pd.requests.filter((r) => r.path === '/v2/enqueue');
+      expect(alerts.map((r) => (r.json as { event_action: string }).event_action)).toEqual(['trigger']);
+      const changes = pd.requests.filter((r) => r.path === '/v2/change/enqueue');
+      expect(changes).toHaveLength(1);
+      const change = changes[0]!.json as { routing_key: string; event_action?: string; payload: { summary: string; custom_details: { silence_id: string; tenant: string; open_incidents: { id: string }[] } } };
+      expect(change.event_action).toBeUndefined();
+      expect(change.routing_key).toBe('rk');
+      expect(change.payload.summary).toBe(`tenantwatch silence ${s.id} on pattern silenced, tenant acme was expired by hand: matching incidents page again (1 open of its kind and pattern)`);
+      expect(change.payload.custom_details).toMatchObject({ silence_id: s.id, tenant: 'acme', reason: 'acme data migration', open_incidents: [{ id }] });
+      // Slack gets the notice as a message of its own, besides the incident's trigger.
+      await waitFor('the Slack notice', () => chat.requests.some((r) => (r.json as { text: string }).text.includes(`Silence ${s.id}`)));
+      const notices = chat.requests.filter((r) => (r.json as { text: string }).text.includes(`Silence ${s.id}`));
+      expect(notices).toHaveLength(1);
+      expect(JSON.stringify(notices[0]!.json)).toContain('acme data migration');
       await sleep(300);
       expect(events().filter((e) => e.event === 'silence_expired')).toHaveLength(1);
     });
@@ -128,7 +145,7 @@ describe('silences', () => {
       await sleep(2200);
       expect(hook.requests.length).toBe(before);
       await repair(world, ['project:globex:2']);
-      await waitFor('resolves', async () => (await notificationRows(world, id)).filter((n) => n.kind === 'resolve' && n.status === 'sent').length === 2);
+      await waitFor('resolves', async () => (await notificationRows(world, id)).filter((n) => n.kind === 'resolve' && n.status === 'sent').length === 3);
       expect(events().at(-1)?.event).toBe('resolve');
     });
   });

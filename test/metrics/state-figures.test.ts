@@ -17,7 +17,7 @@ beforeEach(async () => {
 
 const config = () => serviceConfig({ cacheUrl: 'redis://127.0.0.1:1/0', pgUrl: 'postgres://postgres@127.0.0.1:5432/test', sourceSchema: 's', stateSchema: 'x', every: '5m' });
 
-async function gauge(metrics: ReturnType<typeof createMetrics>, name: string): Promise<{ value: number; labels: Record<string, string | number> }[]> {
+async function gauge(metrics: ReturnType<typeof createMetrics>, name: string): Promise<{ value: number; labels: Partial<Record<string, string | number>> }[]> {
   const m = await metrics.registry.getSingleMetric(name)!.get();
   return m.values.map((v) => ({ value: v.value, labels: v.labels }));
 }
