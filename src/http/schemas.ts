@@ -88,7 +88,12 @@ export const StatusBody = Type.Object({
     windowMinutes: Type.Number(),
     patterns: Type.Record(Type.String(), Type.Object({ checked: Type.Number(), wrong: Type.Number(), ratio: Type.Optional(Type.Number()), nines: Type.Optional(Type.Number()) })),
   }),
-  sampling: Type.Object({ perMinute: Type.Number(), windowMinutes: Type.Number(), detection: Type.Array(Type.Object({ badShare: Type.Number(), probability: Type.Number() })) }),
+  sampling: Type.Object({
+    perMinute: Type.Number(),
+    windowMinutes: Type.Number(),
+    detection: Type.Array(Type.Object({ badShare: Type.Number(), probability: Type.Number() })),
+    patterns: Type.Array(Type.Object({ pattern: Type.String(), keyspaceShare: Type.Number(), detection: Type.Array(Type.Object({ badShare: Type.Number(), probability: Type.Number() })) })),
+  }),
   realtime: Type.Object({ enabled: Type.Boolean(), reason: Type.String() }),
   workers: Type.Number(),
 });

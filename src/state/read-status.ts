@@ -26,12 +26,32 @@ export interface WatchStatus {
   openIncidents: Record<Severity, number>;
   /** Keys checked and the share holding the right tenant's data, per pattern, over the window. */
   correctness: { windowMinutes: number; patterns: Record<string, Correctness> };
-  /** What random sampling buys between sweeps (SPEC sweep.sample). */
-  sampling: { perMinute: number; windowMinutes: number; detection: { badShare: number; probability: number }[] };
+  /**
+   * What random sampling buys between sweeps (SPEC sweep.sample): the chance that at least one
+   * wrong key is sampled within the window, when `badShare` of all keys are wrong (`detection`),
+   * and per pattern when `badShare` of that pattern's keys are wrong — a pattern holding
+   * `keyspaceShare` of the keyspace (from the last sweep) gets that share of the samples.
+   */
+  sampling: {
+    perMinute: number;
+    windowMinutes: number;
+    detection: Detection[];
+    patterns: { pattern: string; keyspaceShare: number; detection: Detection[] }[];
+  };
 }
 
 /** Bad-key shares the sampling odds are stated for: one in 10,000, 1,000 and 100 keys. */
 const BAD_SHARES = [0.0001, 0.001, 0.01];
+
+interface Detection {
+  badShare: number;
+  probability: number;
+}
+
+/** The odds for each bad share when a key is bad with probability badShare × scale. */
+function odds(samples: number, scale: number): Detection[] {
+  return BAD_SHARES.map((badShare) => ({ badShare, probability: Math.round(detectionProbability(samples, badShare * scale) * 10_000) / 10_000 }));
+}
 
 export async function readStatus(pool: pg.Pool, opts: { samplePerMinute: number; windowMinutes?: number }): Promise<WatchStatus> {
   const windowMinutes = opts.windowMinutes ?? 60;
@@ -48,6 +68,8 @@ export async function readStatus(pool: pg.Pool, opts: { samplePerMinute: number;
   const openIncidents: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
   for (const r of incidents.rows) openIncidents[r.severity] = Number(r.n);
   const samples = opts.samplePerMinute * windowMinutes;
+  // The keyspace the last sweep saw (DBSIZE at its start, else what it scanned).
+  const keyspace = last ? Math.max(last.total ?? 0, last.scanned) : 0;
   return {
     currentSweep: current,
     lastSweep: last,
@@ -57,7 +79,13 @@ export async function readStatus(pool: pg.Pool, opts: { samplePerMinute: number;
     sampling: {
       perMinute: opts.samplePerMinute,
       windowMinutes,
-      detection: BAD_SHARES.map((badShare) => ({ badShare, probability: Math.round(detectionProbability(samples, badShare) * 10_000) / 10_000 })),
+      detection: odds(samples, 1),
+      patterns: keyspace > 0
+        ? patterns.map((p) => {
+            const keyspaceShare = Math.min(1, Number(p.keys) / keyspace);
+            return { pattern: p.pattern, keyspaceShare: Math.round(keyspaceShare * 1_000_000) / 1_000_000, detection: odds(samples, keyspaceShare) };
+          })
+        : [],
     },
   };
 }

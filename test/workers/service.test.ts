@@ -148,6 +148,13 @@ describe('the watchdog service', () => {
     expect(status.correctness.patterns.project).toEqual({ checked: 100, wrong: 1, ratio: 0.99, nines: 2 });
     expect(status.sampling.detection.map((d) => d.badShare)).toEqual([0.0001, 0.001, 0.01]);
     expect(status.sampling.detection[2]!.probability).toBeGreaterThan(0.99);
+    // Per pattern: its share of the keyspace gets that share of the samples.
+    const total = Math.max(status.lastSweep!.total ?? 0, 100);
+    const share = 100 / total;
+    expect(status.sampling.patterns).toEqual([{ pattern: 'project', keyspaceShare: expect.closeTo(share, 5), detection: expect.any(Array) }]);
+    const perPattern = status.sampling.patterns[0]!.detection[1]!;
+    expect(perPattern.badShare).toBe(0.001);
+    expect(perPattern.probability).toBeCloseTo(1 - (1 - 0.001 * share) ** 6000, 3);
   });
 
   it('fails a resumed sweep whose queued batches were lost with the queue, and starts a new one instead of waiting forever', async () => {
