@@ -243,6 +243,8 @@ patterns:
     await expect.poll(() => row(hostileId).locator('td.status').textContent()).toBe('resolved');
     expect(await row(hostileId).locator('button[data-action="resolve"]').isDisabled()).toBe(true);
     expect((await state.pool.query('select status from findings where id = $1', [hostileId])).rows[0]).toEqual({ status: 'resolved' });
+    // The next test opens the incident's open findings: this one is open again for it.
+    await state.pool.query(`update findings set status = 'open', resolved_at = null where id = $1`, [hostileId]);
 
     // Nothing the page rendered ran as script, and the page itself raised no error.
     expect(dialogs.filter((d) => !d.startsWith('confirm:'))).toEqual([]);
