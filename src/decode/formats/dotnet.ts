@@ -7,8 +7,8 @@ const BOM = [0xef, 0xbb, 0xbf];
  * `absexp`, `sldexp` and `data`; the application's bytes are in `data` (a pattern with
  * `format: dotnet` reads that field). Those bytes are whatever the app serialized — usually
  * System.Text.Json UTF-8 (PascalCase `TenantId` by default), sometimes with a BOM — so they go
- * through the ordinary compression and format sniffing. Never chosen by `auto`: the plain
- * `json` reading of the field is the same value.
+ * through the ordinary compression and format sniffing. Never chosen by `auto`: under `auto`
+ * the field's bytes are read by `json`, which accepts the BOM too, giving the same value.
  */
 export const dotnetFormat: FormatDecoder = {
   name: 'dotnet',

@@ -43,9 +43,18 @@ export function parseJson(bytes: Uint8Array, context: DecodeContext, format = 'j
   }
 }
 
-/** RFC 8259 JSON text, any top-level value. */
+/** Bytes after a leading UTF-8 byte order mark (EF BB BF), if there is one. */
+function afterBom(bytes: Uint8Array): number {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+}
+
+/**
+ * RFC 8259 JSON text, any top-level value. A leading BOM, which RFC 8259 §8.1 lets parsers
+ * ignore, is accepted (.NET's Encoding.UTF8.GetBytes(preamble + json) and some Windows tools write
+ * one; decodeUtf8 drops it): otherwise `auto` would call such a value "no known format".
+ */
 export const jsonFormat: FormatDecoder = {
   name: 'json',
-  sniff: (bytes) => startsLikeJson(bytes[firstNonSpace(bytes)]),
+  sniff: (bytes) => startsLikeJson(bytes[firstNonSpace(bytes, afterBom(bytes))]),
   decode: (bytes, context) => parseJson(bytes, context),
 };

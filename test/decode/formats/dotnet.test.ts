@@ -12,6 +12,14 @@ describe('format: dotnet', () => {
     expect(decodeValue(Uint8Array.from([0xef, 0xbb, 0xbf, ...json]), options({ format: 'dotnet' }))).toEqual({ ok: true, value: DTO, format: 'dotnet' });
   });
 
+  it('reads a BOM-prefixed JSON value under auto too, as json', () => {
+    const bom = Uint8Array.from([0xef, 0xbb, 0xbf, ...utf8(JSON.stringify(DTO))]);
+    expect(decodeValue(bom, options({ format: 'auto' }))).toEqual({ ok: true, value: DTO, format: 'json' });
+    expect(decodeValue(Uint8Array.from([0xef, 0xbb, 0xbf, 0x20, ...utf8('[1]')]), options({ format: 'auto' }))).toMatchObject({ ok: true, value: [1] });
+    // A BOM alone, or before something that is not JSON, is still no known format.
+    expect(decodeValue(Uint8Array.from([0xef, 0xbb, 0xbf]), options({ format: 'auto' }))).toMatchObject({ ok: false, reason: 'undecodable' });
+  });
+
   it('peels compression an app applied to its bytes', () => {
     expect(decodeValue(gzipSync(JSON.stringify(DTO)), options({ format: 'dotnet' }))).toMatchObject({ ok: true, value: DTO });
   });
