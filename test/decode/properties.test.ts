@@ -51,6 +51,7 @@ const KNOWN_DETAILS: Record<string, string[]> = {
     'cyclic PHP array reference is not supported',
     String.raw`PHP custom-serialized objects \(C:\) are not supported`,
     String.raw`PHP escaped strings \(S:\) are not supported`,
+    'igbinary serialization is not supported',
   ],
   pickle: [
     String.raw`truncated pickle|not a pickle|trailing bytes after pickle|invalid pickle( number| memo index| string| bytes| memo reference)?|invalid UTF-8 in pickle string|unknown pickle opcode|unsupported pickle protocol`,

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import type { Decoded } from '../../types.js';
 import type { DecodeContext, FormatDecoder } from './format-decoder.js';
-import { oversized } from '../decode-error.js';
+import { oversized, undecodable } from '../decode-error.js';
 import { mayStartNumeric, rawNumeric } from './php/php-numbers.js';
 import { PhpReader } from './php/php-reader.js';
 
@@ -19,8 +19,17 @@ function countThen(bytes: Uint8Array, after: number): boolean {
   return i > 2 && bytes[i] === COLON && bytes[i + 1] === after;
 }
 
-/** The head of a serialize() value: a type letter followed by that type's syntax. */
+/**
+ * igbinary (phpredis's `serializer => igbinary`, which Laravel apps may set): a big-endian
+ * format version, 1 or 2, then a binary encoding this decoder does not read.
+ */
+function isIgbinary(bytes: Uint8Array): boolean {
+  return bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0 && (bytes[3] === 1 || bytes[3] === 2);
+}
+
+/** The head of a serialize() value: a type letter followed by that type's syntax, or igbinary's. */
 function sniffPhp(bytes: Uint8Array): boolean {
+  if (isIgbinary(bytes)) return true; // recognised, then refused by decode with a reason
   const type = bytes[0];
   if (type === 0x4e) return bytes[1] === SEMICOLON; // N;
   if (bytes[1] !== COLON) return false;
@@ -51,7 +60,7 @@ function sniffPhp(bytes: Uint8Array): boolean {
  * (`\0*\0attributes` → `attributes`, SPEC §2), and carry NO class field: PHP allows any string
  * as a property name (`__class` included), so no field name is free of collisions, and a marker
  * never needs the class. `C:` (Serializable) objects are undecodable: their bytes are the
- * class's own format. `E:` enum cases decode to their `Class:Case` text; `r:`/`R:`
+ * class's own format, and so is igbinary. `E:` enum cases decode to their `Class:Case` text; `r:`/`R:`
  * back-references return the referenced value itself (shared, never copied).
  */
 export const phpFormat: FormatDecoder = {
@@ -60,6 +69,7 @@ export const phpFormat: FormatDecoder = {
   sniff: sniffPhp,
   decode(bytes: Uint8Array, context: DecodeContext): Decoded {
     if (bytes.length > context.maxBytes) throw oversized(context.maxBytes, 'value size');
+    if (isIgbinary(bytes)) throw undecodable('igbinary serialization is not supported', { format: 'php' });
     if (mayStartNumeric(bytes[0])) {
       const number = rawNumeric(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'));
       if (number !== undefined) return number;

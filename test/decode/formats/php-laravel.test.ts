@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../../src/decode/decode-error.js';
+import { decodeValue } from '../../../src/decode/decode-value.js';
 import { phpFormat } from '../../../src/decode/formats/php.js';
 import { compileJsonPath, evaluateJsonPath } from '../../../src/markers/json-path.js';
+import { options } from '../helpers/fixtures.js';
 import { decodeFailure, decodePhp, laravelFixture, laravelManifest, payloadKinds, phpContext } from './php-helpers.js';
 
 type Props = Record<string, unknown>;
@@ -10,7 +12,7 @@ const at = (value: unknown, path: string): unknown[] => evaluateJsonPath(value, 
 
 // Every reason the php decoder gives: fixed words and numbers, never payload content.
 const PHP_DETAIL =
-  /^(truncated PHP value|invalid PHP serialize syntax|invalid PHP (float|enum|array key)|trailing bytes after the PHP value|PHP (string|array) longer than the value|PHP (length|integer) out of range|PHP nesting deeper than \d+|PHP back-reference out of range|more than \d+ PHP back-references|cyclic PHP array reference is not supported|PHP custom-serialized objects \(C:\) are not supported|PHP escaped strings \(S:\) are not supported|value size exceeds \d+ bytes)$/;
+  /^(truncated PHP value|invalid PHP serialize syntax|invalid PHP (float|enum|array key)|trailing bytes after the PHP value|PHP (string|array) longer than the value|PHP (length|integer) out of range|PHP nesting deeper than \d+|PHP back-reference out of range|more than \d+ PHP back-references|cyclic PHP array reference is not supported|PHP custom-serialized objects \(C:\) are not supported|PHP escaped strings \(S:\) are not supported|igbinary serialization is not supported|value size exceeds \d+ bytes)$/;
 
 describe('format: php, on values Laravel RedisStore wrote (test/fixtures/frameworks/laravel)', () => {
   for (const { file, keyTenant, expect: kinds } of laravelManifest.fixtures) {
@@ -75,6 +77,12 @@ describe('format: php, on values Laravel RedisStore wrote (test/fixtures/framewo
 
   it('refuses a Serializable object (C:) with a reason, whatever its bytes hold', () => {
     expect(decodeFailure(laravelFixture('custom-serializable.bin')).message).toBe('PHP custom-serialized objects (C:) are not supported');
+  });
+
+  it('refuses an igbinary value with a reason naming igbinary, under php and under auto', () => {
+    const bytes = laravelFixture('igbinary-acme.bin');
+    expect(decodeFailure(bytes)).toMatchObject({ reason: 'undecodable', format: 'php', message: 'igbinary serialization is not supported' });
+    expect(decodeValue(bytes, options({ format: 'auto' }))).toMatchObject({ ok: false, reason: 'undecodable', detail: 'igbinary serialization is not supported' });
   });
 
   it('fails on a string declaring 2 GB at once, without reading on', () => {
