@@ -22,6 +22,11 @@ export interface DeliveryContext {
   source: string;
   timeoutMs?: number;
   onDelivery?: (channel: Channel, outcome: DeliveryOutcome) => void;
+  /**
+   * Told when the provider said "slow down" with a Retry-After: the whole channel's queue pauses
+   * that long, not just the job that heard it (its other jobs would hit the same limit).
+   */
+  onThrottled?: (channel: Channel, ms: number) => Promise<void>;
 }
 
 /**
@@ -48,6 +53,9 @@ export async function deliverNotification(ctx: DeliveryContext, job: Job<Deliver
       log.error({ err: describeError(recordErr) }, 'could not record the failed alert delivery'),
     );
     ctx.onDelivery?.(d.channel, final ? 'failed' : 'retried');
+    if (failure?.status === 429 && failure.retryAfterMs !== undefined && failure.retryAfterMs > 0) {
+      await ctx.onThrottled?.(d.channel, failure.retryAfterMs).catch((pauseErr: unknown) => log.warn({ err: describeError(pauseErr) }, 'could not pause the channel after a 429'));
+    }
     if (final) log.error({ err: reason }, permanent ? 'alert delivery failed for good (permanent)' : 'alert delivery failed for good (retries exhausted)');
     else log.warn({ err: reason, retryAfterMs: failure?.retryAfterMs }, 'alert delivery failed; retrying with backoff');
     if (permanent) throw new UnrecoverableError(reason);

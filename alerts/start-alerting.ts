@@ -115,9 +115,14 @@ export async function startAlerting(deps: AlertingDeps): Promise<Alerting> {
       }, { ...common, concurrency: 1 }),
     );
     const source = cacheSource(config);
+    // A 429 pauses the channel's whole queue (every process's worker of it) for the Retry-After.
+    const onThrottled = async (channel: Channel, ms: number) => {
+      await queues[channel]?.rateLimit(ms);
+      log.warn({ channel, pauseMs: ms }, 'provider rate limit hit; the channel pauses as long as it asked');
+    };
     for (const c of channels) {
       workers.push(
-        new Worker<DeliveryJob>(ALERT_QUEUES[c], (job: Job<DeliveryJob>) => deliverNotification({ pool, config: config.alerts, log, source, timeoutMs: o.timeoutMs, onDelivery: deps.onDelivery }, job), {
+        new Worker<DeliveryJob>(ALERT_QUEUES[c], (job: Job<DeliveryJob>) => deliverNotification({ pool, config: config.alerts, log, source, timeoutMs: o.timeoutMs, onDelivery: deps.onDelivery, onThrottled }, job), {
           ...common,
           concurrency: CONCURRENCY[c],
           limiter: LIMITS[c],

@@ -59,6 +59,26 @@ describe('Slack incoming webhook', () => {
     expect(row.attempts).toBe(2);
   });
 
+  it('pauses the whole channel on a 429, not just the message that heard it', async () => {
+    hook.script(slack.rateLimited(2));
+    alerting = await world.start(config());
+    await openIncident(world, [leak('project:globex:78', 'acme', 'globex', 'limited-a')]);
+    await waitFor('the 429', () => hook.requests[0]);
+    // A second incident's trigger, queued while the channel is paused, waits out the same 2 s.
+    await openIncident(world, [leak('project:globex:79', 'acme', 'globex', 'limited-b')]);
+    await waitFor('both sent', () => hook.requests.length >= 3);
+    const [throttled, ...after] = hook.requests;
+    for (const r of after) expect(r.at - throttled!.at).toBeGreaterThanOrEqual(1900);
+  });
+
+  it('sends at most about one message a second (Slack\'s limit per webhook)', async () => {
+    alerting = await world.start(config());
+    for (const n of [80, 81, 82]) await openIncident(world, [leak(`project:globex:${n}`, 'acme', 'globex', `burst-${n}`)]);
+    await waitFor('three triggers', () => hook.requests.length >= 3, 20_000);
+    const at = hook.requests.map((r) => r.at).sort((a, b) => a - b);
+    expect(at[2]! - at[0]!).toBeGreaterThanOrEqual(1900);
+  });
+
   it.each([
     ['404 no_active_hooks', slack.noActiveHooks(), 'Slack answered 404: no_active_hooks'],
     ['410 channel_is_archived', slack.archived(), 'Slack answered 410: channel_is_archived'],

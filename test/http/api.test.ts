@@ -143,7 +143,9 @@ describe('readiness', () => {
     try {
       const res = await other.inject({ method: 'GET', url: '/readyz' });
       expect(res.statusCode).toBe(503);
-      expect(res.json().cache).toMatch(/^down: /);
+      // The kind of failure, never the driver's message with the address it tried.
+      expect(res.json().cache).toMatch(/^down: ([A-Z0-9_]+|timeout|error \(see the service log\))$/);
+      expect(res.body).not.toContain('127.0.0.1');
       expect(res.json().state).toBe('ok');
     } finally {
       await other.close();

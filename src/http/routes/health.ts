@@ -11,20 +11,22 @@ export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncTypebox {
     app.get('/healthz', { schema: { tags: ['health'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
 
     app.get('/readyz', { schema: { tags: ['health'], response: { 200: ReadyBody, 503: ReadyBody } } }, async (_req, reply) => {
-      const check = async (what: () => Promise<unknown>) => {
+      // The body is public: it names the kind of failure (an error code such as ECONNREFUSED),
+      // never a driver's message, which can carry hosts and addresses; the log has the rest.
+      const check = async (name: string, what: () => Promise<unknown>) => {
         try {
           await what();
           return 'ok';
         } catch (err) {
-          // One short line; connection strings are never echoed.
-          return `down: ${describeError(err).slice(0, 200)}`;
+          deps.log.warn({ check: name, err: describeError(err) }, 'readiness check failed');
+          return `down: ${failureKind(err)}`;
         }
       };
       const [cache, source, state, queue] = await Promise.all([
-        check(() => deps.cache.ping()),
-        deps.source ? check(() => deps.source!.query('select 1')) : Promise.resolve('not configured'),
-        check(() => deps.state.query('select 1 from sweeps limit 1')),
-        check(() => deps.queueRedis.ping()),
+        check('cache', () => deps.cache.ping()),
+        deps.source ? check('source', () => deps.source!.query('select 1')) : Promise.resolve('not configured'),
+        check('state', () => deps.state.query('select 1 from sweeps limit 1')),
+        check('queue', () => deps.queueRedis.ping()),
       ]);
       const realtime = await realtimeStatus(deps);
       const body = { cache, source, state, queue, realtime };
@@ -50,4 +52,18 @@ export async function realtimeStatus(deps: ApiDeps): Promise<{ enabled: boolean;
   } catch (err) {
     return { enabled: false, reason: `unknown: ${describeError(err)}` };
   }
+}
+
+/** A public name for a failure: the error's code when it is one (ECONNREFUSED, 57P01), else a word. */
+function failureKind(err: unknown): string {
+  // The innermost code first: tenantwatch's own errors wrap the driver's (CACHE_UNAVAILABLE ← ECONNREFUSED).
+  const chain: unknown[] = [];
+  for (let e: unknown = err; e !== undefined && e !== null && chain.length < 5; e = (e as { cause?: unknown }).cause) chain.unshift(e);
+  for (const e of chain) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code)) return code;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  if (/timed? ?out/i.test(message)) return 'timeout';
+  return 'error (see the service log)';
 }
