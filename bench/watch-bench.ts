@@ -8,6 +8,8 @@
  *   realtime  realtime.keyspaceEvents on (notify-keyspace-events E$hg at launch),
  *             confirm.after 2 s: 100 poisoned writes 200 ms apart, each timed from the write
  *             to its finding being confirmed in the state DB.          target p99 ≤ 1 s + confirm.after
+ *   realtime-sweeping  the same while sweeps of 200k keys run back to back at sweep.rate 5000
+ *             (a sweep of a large cache may always be running): real-time reads share the rate.
  *   polling   realtime off, sweep.every 5 s: 10 poisoned writes 3.3 s apart.  target ≤ one sweep period
  *   scale     sweep.rate 0, 200k keys: keys/s of a full sweep with one worker process vs two,
  *             alternating, with each part's CPU.                      target ≥ 1.7× (or the limit explained)
@@ -30,13 +32,18 @@ const num = (name: string, fallback: number) => Number(arg(name, String(fallback
 const say = (s: string) => void process.stderr.write(s + '\n');
 
 async function main(): Promise<void> {
-  const only = new Set(arg('only', 'realtime,polling,scale,memory').split(','));
+  const only = new Set(arg('only', 'realtime,realtime-sweeping,polling,scale,memory').split(','));
   const base = { databaseUrl: DATABASE_URL, port: num('port', 7461) };
   const out: string[] = [header()];
 
   if (only.has('realtime')) {
     say('realtime: keyspace events on');
     const r = await runLatency({ ...base, realtime: true, writes: num('writes', 100), spacingMs: 200, every: '1h', everyMs: 3_600_000, confirmAfterMs: 2000, keys: 20_000 }, say);
+    out.push(...latencyTable(r));
+  }
+  if (only.has('realtime-sweeping')) {
+    say('realtime while sweeping: keyspace events on, sweeps back to back at sweep.rate 5000');
+    const r = await runLatency({ ...base, realtime: true, writes: num('writes', 100), spacingMs: 200, every: '1s', everyMs: 1000, confirmAfterMs: 2000, keys: 200_000, sweepingAt: 5000 }, say);
     out.push(...latencyTable(r));
   }
   if (only.has('polling')) {
@@ -78,7 +85,7 @@ function latencyTable(r: LatencyResult): string[] {
   const lines = [
     '',
     r.realtime
-      ? `realtime on (confirm.after ${s(r.confirmAfterMs)}, ${r.keys} keys): ${r.writes.length} poisoned writes, ${done.length} confirmed`
+      ? `realtime on (confirm.after ${s(r.confirmAfterMs)}, ${r.keys} keys${r.sweepingAt !== undefined ? `, sweeps back to back at sweep.rate ${r.sweepingAt}: ${r.duringSweep} of the writes made while a sweep ran` : ''}): ${r.writes.length} poisoned writes, ${done.length} confirmed`
       : `realtime off (sweep.every ${s(r.everyMs)}, confirm.after ${s(r.confirmAfterMs)}, ${r.keys} keys): ${r.writes.length} poisoned writes, ${done.length} confirmed`,
     '| write → | p50 | p99 | max |',
     '|---|---|---|---|',

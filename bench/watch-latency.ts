@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { sleep } from './watch-env.js';
-import { STATE_SCHEMA, SOURCE_SCHEMA, waitFor, waitQuiet, withPhase, type PhaseOptions } from './watch-phase.js';
+import { STATE_SCHEMA, SOURCE_SCHEMA, sweepRows, waitFor, waitQuiet, withPhase, type PhaseOptions } from './watch-phase.js';
 import { projectPayload, seedCache, seedSource, watchTenant, WATCH_TENANTS } from './watch-seed.js';
 
 /** Per poisoned write: when it was written, found (a finding row) and confirmed, in ms. */
@@ -15,6 +15,10 @@ export interface WriteTiming {
 
 export interface LatencyResult {
   realtime: boolean;
+  /** sweep.rate while sweeps ran back to back under the writes, when they did. */
+  sweepingAt?: number;
+  /** Writes made while a sweep was running (checked at each write). */
+  duringSweep: number;
   everyMs: number;
   confirmAfterMs: number;
   keys: number;
@@ -30,6 +34,11 @@ export interface LatencyOptions extends PhaseOptions {
   everyMs: number;
   confirmAfterMs: number;
   keys: number;
+  /**
+   * Write while sweeps run back to back at this sweep.rate (sweep.every 1 s), as in production
+   * where a sweep of a large cache may always be running: real-time checks share the rate.
+   */
+  sweepingAt?: number;
 }
 
 const POLL_MS = 10;
@@ -44,9 +53,15 @@ export async function runLatency(o: LatencyOptions, say: (s: string) => void): P
   return withPhase({ ...o, cacheArgs }, async (p) => {
     await seedSource(p.pool, SOURCE_SCHEMA, o.keys);
     await seedCache(p.cacheRedis, o.keys, 0);
-    const path = p.config(o.realtime ? 'realtime' : 'polling', { every: o.every, realtime: o.realtime, confirmAfter: `${o.confirmAfterMs}ms`, count: 1000 });
+    const sweeping = o.sweepingAt !== undefined;
+    const name = sweeping ? 'realtime-sweeping' : o.realtime ? 'realtime' : 'polling';
+    const path = p.config(name, { every: sweeping ? '1s' : o.every, realtime: o.realtime, confirmAfter: `${o.confirmAfterMs}ms`, count: 1000, rate: o.sweepingAt });
     const [worker] = await p.spawn(path, 1, 4);
-    await waitQuiet(p, 1, 60_000);
+    if (sweeping) {
+      await waitFor('a sweep under way', 60_000, async () => ((await sweepRows(p.pool)).some((r) => r.status === 'running') ? true : undefined));
+    } else {
+      await waitQuiet(p, 1, 60_000);
+    }
     if (o.realtime) {
       // Seen from the cache itself: somebody listens to SET events on db 0.
       await waitFor('the worker to subscribe to key events', 20_000, async () => {
@@ -58,6 +73,7 @@ export async function runLatency(o: LatencyOptions, say: (s: string) => void): P
 
     const perTenant = Math.ceil(o.keys / WATCH_TENANTS);
     const writes: WriteTiming[] = [];
+    let duringSweep = 0;
     const watcher = new pg.Client({ connectionString: o.databaseUrl });
     await watcher.connect();
     let stop = false;
@@ -97,6 +113,7 @@ export async function runLatency(o: LatencyOptions, say: (s: string) => void): P
         const payload = projectPayload(id, watchTenant((t + 1) % WATCH_TENANTS));
         writes.push({ key, writtenAt: Date.now() });
         await p.cacheRedis.set(key, payload);
+        if (sweeping && (await sweepRows(p.pool)).some((r) => r.status === 'running')) duringSweep++;
       }
       // Everything should be confirmed within a sweep period plus confirm.after; wait 10 s more.
       const limit = (o.realtime ? 1000 : o.everyMs) + o.confirmAfterMs + 10_000;
@@ -106,7 +123,7 @@ export async function runLatency(o: LatencyOptions, say: (s: string) => void): P
       await polling;
       await watcher.end();
     }
-    return { realtime: o.realtime, everyMs: o.everyMs, confirmAfterMs: o.confirmAfterMs, keys: o.keys, writes, problems: worker!.problems() };
+    return { realtime: o.realtime, sweepingAt: o.sweepingAt, duringSweep, everyMs: o.everyMs, confirmAfterMs: o.confirmAfterMs, keys: o.keys, writes, problems: worker!.problems() };
   });
 }
 

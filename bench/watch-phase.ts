@@ -36,7 +36,7 @@ export interface Phase {
   pool: pg.Pool;
   workers: WorkerProcess[];
   /** Write a config for this phase (every other setting fixed by the benchmark). */
-  config(name: string, c: Pick<WatchConfig, 'every' | 'realtime' | 'confirmAfter' | 'count'>): string;
+  config(name: string, c: Pick<WatchConfig, 'every' | 'realtime' | 'confirmAfter' | 'count' | 'rate'>): string;
   /** Spawn `n` worker processes and wait until each has started. */
   spawn(configPath: string, n: number, concurrency: number): Promise<WorkerProcess[]>;
   /** Stop every worker gracefully, drop the state schema and empty the queue Redis. */

@@ -14,6 +14,8 @@ export interface WatchConfig {
   realtime: boolean;
   confirmAfter: string;
   count: number;
+  /** sweep.rate (default 0: unlimited). */
+  rate?: number;
 }
 
 /** Write the phase's tenantwatch.yaml into `dir` and return its path. */
@@ -24,7 +26,7 @@ export function writeWatchConfig(dir: string, name: string, c: WatchConfig): str
     `cache: { url: "${c.cacheUrl}" }
 source: { url: "${c.databaseUrl}", statementTimeout: 30s }
 state: { database: "${c.databaseUrl}", redis: "${c.queueUrl}", schema: ${c.stateSchema} }
-sweep: { every: ${c.every}, rate: 0, count: ${c.count}, sample: 0 }
+sweep: { every: ${c.every}, rate: ${c.rate ?? 0}, count: ${c.count}, sample: 0 }
 realtime: { keyspaceEvents: ${c.realtime} }
 confirm: { after: ${c.confirmAfter} }
 unregistered: ignore
