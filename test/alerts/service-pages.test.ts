@@ -6,7 +6,7 @@ import { useRedisDb, type RedisDb } from '../helpers/redis-db.js';
 import { seedOwners } from '../helpers/scan-fixture.js';
 import { quietLog } from '../helpers/service-fixture.js';
 import { useStateSchema, type StateSchema } from '../helpers/state-schema.js';
-import { startReceiver, waitFor } from './receiver.js';
+import { pagerduty, slack, startReceiver, waitFor } from './receiver.js';
 
 let db: RedisDb;
 let source: PgSchema;
@@ -23,9 +23,14 @@ afterAll(async () => {
   await state?.cleanup();
 });
 
-describe('the service with a webhook channel', () => {
-  it('pages once for a poisoned key its first sweep finds, and sends the resolve when the entry is repaired', async () => {
+// Confidential content inside the poisoned payloads: no alert on any channel may carry it.
+const SECRET = 'CONFIDENTIAL-ROADMAP-7f3a';
+
+describe('the service with every alert channel', () => {
+  it('pages once for a poisoned key its first sweep finds, sends the resolve when the entry is repaired, and never sends payload content', async () => {
     const hook = await startReceiver({ status: 200 });
+    const pd = await startReceiver(pagerduty.accepted(), '/v2/enqueue');
+    const chat = await startReceiver(slack.ok());
     const config = parseConfigText(
       `
 cache: { url: "${db.url}" }
@@ -33,7 +38,7 @@ source: { url: "${source.url}" }
 state: { database: "${source.url}", schema: ${state.schema} }
 sweep: { every: 1h, rate: 0 }
 confirm: { after: 200ms }
-alerts: { groupWait: 0ms, webhook: { url: "${hook.url}" } }
+alerts: { groupWait: 0ms, webhook: { url: "${hook.url}" }, pagerduty: { routingKey: rk, url: "${pd.url}" }, slack: { webhookUrl: "${chat.url}" } }
 patterns:
   - name: project
     key: "project:{tenant}:{project_id}"
@@ -42,8 +47,8 @@ patterns:
 `,
       {},
     );
-    await db.redis.set('project:globex:1043', JSON.stringify({ id: 1043, tenant_id: 'acme' }));
-    await db.redis.set('project:initech:1043', JSON.stringify({ id: 1043, tenant_id: 'acme' }));
+    await db.redis.set('project:globex:1043', JSON.stringify({ id: 1043, tenant_id: 'acme', name: SECRET }));
+    await db.redis.set('project:initech:1043', JSON.stringify({ id: 1043, tenant_id: 'acme', notes: [SECRET] }));
     const service = await startService(config, quietLog, { concurrency: 2 });
     try {
       const trigger = await waitFor('the page', () => hook.requests.find((r) => (r.json as { event?: string }).event === 'trigger'), 20_000);
@@ -56,9 +61,22 @@ patterns:
       await waitFor('the resolve', () => hook.requests.find((r) => (r.json as { event?: string }).event === 'resolve'), 20_000);
       const triggers = hook.requests.filter((r) => (r.json as { event?: string; incident?: { kind?: string } }).event === 'trigger' && (r.json as { incident: { kind: string } }).incident.kind === 'cross_tenant_payload');
       expect(triggers).toHaveLength(1);
+      await waitFor('the resolve on PagerDuty and Slack', () =>
+        pd.requests.some((r) => (r.json as { event_action?: string }).event_action === 'resolve') && chat.requests.some((r) => (r.json as { text: string }).text.startsWith('[RESOLVED]')),
+      );
+      // Every body every channel received: keys, tenant ids and hashes, never the cached content.
+      const bodies = [...hook.requests, ...pd.requests, ...chat.requests].map((r) => r.body);
+      expect(bodies.length).toBeGreaterThanOrEqual(6);
+      for (const body of bodies) {
+        expect(body).not.toContain(SECRET);
+        expect(body).not.toContain('"tenant_id"');
+      }
+      expect(bodies.some((b) => b.includes('project:globex:1043') && b.includes('acme'))).toBe(true);
     } finally {
       await service.close();
       await hook.close();
+      await pd.close();
+      await chat.close();
     }
   }, 60_000);
 });
