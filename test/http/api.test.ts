@@ -380,6 +380,39 @@ describe('silences', () => {
     expect((await app.inject({ method: 'POST', url: '/api/v1/silences/999999/expire', headers: auth() })).statusCode).toBe(404);
   });
 
+  it('pages through incidents and silences with a cursor, newest first, each item once', async () => {
+    await state.pool.query(`insert into incidents (kind, pattern, severity, status) select 'cross_tenant_payload', 'p' || g, 'critical', 'resolved' from generate_series(1, 5) g`);
+    const endsAt = new Date(Date.now() + 3_600_000).toISOString();
+    for (const tenant of ['t1', 't2', 't3']) {
+      expect((await app.inject({ method: 'POST', url: '/api/v1/silences', headers: auth(), payload: { tenant, reason: 'paging test', endsAt } })).statusCode).toBe(201);
+    }
+    const walk = async (path: string) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const res = await app.inject({ method: 'GET', url: `${path}${path.includes('?') ? '&' : '?'}limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: auth() });
+        expect(res.statusCode).toBe(200);
+        const body = res.json() as { items: { id: string }[]; nextCursor?: string };
+        expect(body.items.length).toBeLessThanOrEqual(2);
+        seen.push(...body.items.map((i) => i.id));
+        cursor = body.nextCursor;
+        pages++;
+      } while (cursor !== undefined && pages < 20);
+      return { seen, pages };
+    };
+    const incidents = await walk('/api/v1/incidents?status=resolved');
+    expect(incidents.seen).toHaveLength(5);
+    expect(new Set(incidents.seen).size).toBe(5);
+    expect(incidents.seen.map(Number)).toEqual([...incidents.seen.map(Number)].sort((a, b) => b - a));
+    expect(incidents.pages).toBe(3);
+    const silences = await walk('/api/v1/silences?active=true');
+    const ours = silences.seen;
+    expect(new Set(ours).size).toBe(ours.length);
+    expect(ours.length).toBeGreaterThanOrEqual(3);
+    expect(ours.map(Number)).toEqual([...ours.map(Number)].sort((a, b) => b - a));
+  });
+
   it('answers a body that fails its schema with 400 and every problem, never a 5xx', async () => {
     for (const payload of [{ kind: 'x', reason: 'r', endsAt: 'not-a-date' }, { kind: 'x', endsAt: '2999-01-01T00:00:00Z' }, { kind: 'x', reason: 'r', endsAt: '2999-01-01T00:00:00Z', extra: 1 }]) {
       const res = await app.inject({ method: 'POST', url: '/api/v1/silences', headers: auth(), payload });
