@@ -9,7 +9,6 @@ import { undecodable } from '../decode-error.js';
  */
 
 const corrupt = () => undecodable('corrupt xz stream');
-const EMPTY = new Uint8Array(0);
 
 /**
  * The range coder's range and code are unsigned 32-bit values held as int32 (V8 keeps those in
@@ -69,12 +68,6 @@ export class LzmaDecoder {
   private rep1 = 0;
   private rep2 = 0;
   private rep3 = 0;
-  // The range coder of the chunk being decoded (LZMA2 starts a new one per chunk).
-  private input: Uint8Array = EMPTY;
-  private inPos = 0;
-  private inEnd = 0;
-  private range = 0;
-  private code = 0;
 
   /** LZMA2's properties byte: (pb * 5 + lp) * 9 + lc, with lc + lp ≤ 4. */
   setProperties(byte: number): void {
@@ -99,226 +92,660 @@ export class LzmaDecoder {
     this.rep0 = this.rep1 = this.rep2 = this.rep3 = 0;
   }
 
-  private normalize(): void {
-    if (this.inPos >= this.inEnd) throw corrupt();
-    // range < 2^24 and code < range here, so both still fit 32 bits after the shift.
-    this.range <<= 8;
-    this.code = (this.code << 8) | this.input[this.inPos++]!;
-  }
-
-  private bit(index: number): number {
-    if ((this.range & TOP_MASK) === 0) this.normalize();
-    const probs = this.probs;
-    const prob = probs[index]!;
-    const bound = Math.imul(this.range >>> 11, prob);
-    if ((this.code ^ SIGN) < (bound ^ SIGN)) {
-      this.range = bound;
-      probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
-      return 0;
-    }
-    this.range = (this.range - bound) | 0;
-    this.code = (this.code - bound) | 0;
-    probs[index] = prob - (prob >>> MOVE_BITS);
-    return 1;
-  }
-
-  /**
-   * The eight bits of a plain literal: bit() inlined with the coder in locals, since literals
-   * are most of what a small cached value holds (a fresh model codes nearly every byte as one).
-   */
-  private plainLiteral(base: number): number {
-    const probs = this.probs;
-    const input = this.input;
-    let range = this.range;
-    let code = this.code;
-    let inPos = this.inPos;
-    let symbol = 1;
-    while (symbol < 0x100) {
-      if ((range & TOP_MASK) === 0) {
-        if (inPos >= this.inEnd) throw corrupt();
-        range <<= 8;
-        code = (code << 8) | input[inPos++]!;
-      }
-      const index = base + symbol;
-      const prob = probs[index]!;
-      const bound = Math.imul(range >>> 11, prob);
-      if ((code ^ SIGN) < (bound ^ SIGN)) {
-        range = bound;
-        probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
-        symbol <<= 1;
-      } else {
-        range = (range - bound) | 0;
-        code = (code - bound) | 0;
-        probs[index] = prob - (prob >>> MOVE_BITS);
-        symbol = (symbol << 1) | 1;
-      }
-    }
-    this.range = range;
-    this.code = code;
-    this.inPos = inPos;
-    return symbol;
-  }
-
-  private bitTree(base: number, bits: number): number {
-    const limit = 1 << bits;
-    let symbol = 1;
-    while (symbol < limit) symbol = (symbol << 1) | this.bit(base + symbol);
-    return symbol - limit;
-  }
-
-  private reverseBitTree(base: number, bits: number): number {
-    let symbol = 1;
-    let result = 0;
-    for (let i = 0; i < bits; i++) {
-      const b = this.bit(base + symbol);
-      symbol = (symbol << 1) | b;
-      result |= b << i;
-    }
-    return result;
-  }
-
-  private directBits(count: number): number {
-    let result = 0;
-    for (let i = 0; i < count; i++) {
-      if ((this.range & TOP_MASK) === 0) this.normalize();
-      this.range >>>= 1;
-      let b = 0;
-      if ((this.code ^ SIGN) >= (this.range ^ SIGN)) {
-        this.code = (this.code - this.range) | 0;
-        b = 1;
-      }
-      result = result * 2 + b;
-    }
-    return result;
-  }
-
-  private length(base: number, posState: number): number {
-    if (this.bit(base) === 0) return MATCH_LEN_MIN + this.bitTree(base + 2 + posState * LEN_LOW, LEN_LOW_BITS);
-    if (this.bit(base + 1) === 0) {
-      return MATCH_LEN_MIN + LEN_LOW + this.bitTree(base + 2 + POS_STATES_MAX * LEN_LOW + posState * LEN_MID, LEN_MID_BITS);
-    }
-    return MATCH_LEN_MIN + LEN_LOW + LEN_MID + this.bitTree(base + 2 + POS_STATES_MAX * (LEN_LOW + LEN_MID), LEN_HIGH_BITS);
-  }
-
-  private distance(length: number): number {
-    const distState = Math.min(length - MATCH_LEN_MIN, DIST_STATES - 1);
-    const slot = this.bitTree(DIST_SLOT + distState * DIST_SLOTS, 6);
-    if (slot < DIST_MODEL_START) return slot;
-    const directCount = (slot >>> 1) - 1;
-    // Up to 2^32 - 1 (the end marker): a plain number, not an int32.
-    let distance = (2 | (slot & 1)) * 2 ** directCount;
-    if (slot < DIST_MODEL_END) return distance + this.reverseBitTree(DIST_SPECIAL + distance - slot - 1, directCount);
-    distance += this.directBits(directCount - ALIGN_BITS) * (1 << ALIGN_BITS);
-    return distance + this.reverseBitTree(DIST_ALIGN, ALIGN_BITS);
-  }
-
   /**
    * Decodes one LZMA2 chunk: compressed bytes input[start, end) into out[pos, outEnd). Matches
    * reach back no further than `dictStart`, where the dictionary was last reset.
+   *
+   * One function with the range coder in locals (range, code, inPos) and every bit decoded
+   * inline: through methods and fields, the coder cost a third more per value. A bit is decoded
+   * as LZMA's rc_bit(): normalise, bound = (range >>> 11) * prob, then the smaller branch.
    */
   decodeChunk(input: Uint8Array, start: number, end: number, out: Uint8Array, pos: number, outEnd: number, dictStart: number): void {
-    try {
-      this.decodeSymbols(input, start, end, out, pos, outEnd, dictStart);
-    } finally {
-      // The decoder outlives the call (lzma2.ts reuses it): keep no hold on the payload.
-      this.input = EMPTY;
-    }
-  }
-
-  private decodeSymbols(input: Uint8Array, start: number, end: number, out: Uint8Array, pos: number, outEnd: number, dictStart: number): void {
     if (end - start < 5 || input[start] !== 0) throw corrupt();
-    this.input = input;
-    this.inEnd = end;
-    this.range = -1; // 0xFFFFFFFF
-    this.code = ((input[start + 1] ?? 0) << 24) | ((input[start + 2] ?? 0) << 16) | ((input[start + 3] ?? 0) << 8) | (input[start + 4] ?? 0);
-    this.inPos = start + 5;
+    let range = -1; // 0xFFFFFFFF
+    let code = ((input[start + 1] ?? 0) << 24) | ((input[start + 2] ?? 0) << 16) | ((input[start + 3] ?? 0) << 8) | (input[start + 4] ?? 0);
+    let inPos = start + 5;
     // The encoder's first byte is always 0, so code < range; a crafted 0xFFFFFFFF is corrupt.
-    if (this.code === this.range) throw corrupt();
+    if (code === range) throw corrupt();
+    const probs = this.probs;
     const lc = this.lc;
     const literalPosMask = this.literalPosMask;
     const posMask = this.posMask;
+    let state = this.state;
+    let rep0 = this.rep0;
+    let rep1 = this.rep1;
+    let rep2 = this.rep2;
+    let rep3 = this.rep3;
+    let bit = 0;
     while (pos < outEnd) {
       const posState = (pos - dictStart) & posMask;
-      let state = this.state;
-      if (this.bit(IS_MATCH + state * POS_STATES_MAX + posState) === 0) {
-        const prev = pos > dictStart ? out[pos - 1] ?? 0 : 0;
+      if ((range & TOP_MASK) === 0) {
+        if (inPos >= end) throw corrupt();
+        range <<= 8;
+        code = (code << 8) | input[inPos++]!;
+      }
+      {
+        const index = IS_MATCH + state * POS_STATES_MAX + posState;
+        const prob = probs[index]!;
+        const bound = Math.imul(range >>> 11, prob);
+        if ((code ^ SIGN) < (bound ^ SIGN)) {
+          range = bound;
+          probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+          bit = 0;
+        } else {
+          range = (range - bound) | 0;
+          code = (code - bound) | 0;
+          probs[index] = prob - (prob >>> MOVE_BITS);
+          bit = 1;
+        }
+      }
+      if (bit === 0) {
+        const prev = pos > dictStart ? out[pos - 1]! : 0;
         const base = LITERAL + LITERAL_CODER_SIZE * ((((pos - dictStart) & literalPosMask) << lc) + (prev >>> (8 - lc)));
         let symbol = 1;
         if (state < LITERAL_STATES) {
-          symbol = this.plainLiteral(base);
+          while (symbol < 0x100) {
+            if ((range & TOP_MASK) === 0) {
+              if (inPos >= end) throw corrupt();
+              range <<= 8;
+              code = (code << 8) | input[inPos++]!;
+            }
+            {
+              const index = base + symbol;
+              const prob = probs[index]!;
+              const bound = Math.imul(range >>> 11, prob);
+              if ((code ^ SIGN) < (bound ^ SIGN)) {
+                range = bound;
+                probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+                bit = 0;
+              } else {
+                range = (range - bound) | 0;
+                code = (code - bound) | 0;
+                probs[index] = prob - (prob >>> MOVE_BITS);
+                bit = 1;
+              }
+            }
+            symbol = (symbol << 1) | bit;
+          }
         } else {
           // A "matched" literal: the byte at rep0 steers the probabilities until they differ.
-          const from = pos - this.rep0 - 1;
+          const from = pos - rep0 - 1;
           if (from < dictStart) throw corrupt();
-          let matchByte = out[from] ?? 0;
+          let matchByte = out[from]!;
           let offset = 0x100;
           while (symbol < 0x100) {
             matchByte <<= 1;
             const matchBit = matchByte & offset;
-            const b = this.bit(base + offset + matchBit + symbol);
-            symbol = (symbol << 1) | b;
-            offset &= b ? matchBit : ~matchBit;
+            if ((range & TOP_MASK) === 0) {
+              if (inPos >= end) throw corrupt();
+              range <<= 8;
+              code = (code << 8) | input[inPos++]!;
+            }
+            {
+              const index = base + offset + matchBit + symbol;
+              const prob = probs[index]!;
+              const bound = Math.imul(range >>> 11, prob);
+              if ((code ^ SIGN) < (bound ^ SIGN)) {
+                range = bound;
+                probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+                bit = 0;
+              } else {
+                range = (range - bound) | 0;
+                code = (code - bound) | 0;
+                probs[index] = prob - (prob >>> MOVE_BITS);
+                bit = 1;
+              }
+            }
+            symbol = (symbol << 1) | bit;
+            offset &= bit ? matchBit : ~matchBit;
           }
         }
         out[pos++] = symbol & 0xff;
-        this.state = state < 4 ? 0 : state < 10 ? state - 3 : state - 6;
+        state = state < 4 ? 0 : state < 10 ? state - 3 : state - 6;
         continue;
       }
-      let length: number;
-      if (this.bit(IS_REP + state) === 0) {
-        length = this.length(MATCH_LEN, posState);
+      let length = 0;
+      if ((range & TOP_MASK) === 0) {
+        if (inPos >= end) throw corrupt();
+        range <<= 8;
+        code = (code << 8) | input[inPos++]!;
+      }
+      {
+        const index = IS_REP + state;
+        const prob = probs[index]!;
+        const bound = Math.imul(range >>> 11, prob);
+        if ((code ^ SIGN) < (bound ^ SIGN)) {
+          range = bound;
+          probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+          bit = 0;
+        } else {
+          range = (range - bound) | 0;
+          code = (code - bound) | 0;
+          probs[index] = prob - (prob >>> MOVE_BITS);
+          bit = 1;
+        }
+      }
+      if (bit === 0) {
+        if ((range & TOP_MASK) === 0) {
+          if (inPos >= end) throw corrupt();
+          range <<= 8;
+          code = (code << 8) | input[inPos++]!;
+        }
+        {
+          const index = MATCH_LEN;
+          const prob = probs[index]!;
+          const bound = Math.imul(range >>> 11, prob);
+          if ((code ^ SIGN) < (bound ^ SIGN)) {
+            range = bound;
+            probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+            bit = 0;
+          } else {
+            range = (range - bound) | 0;
+            code = (code - bound) | 0;
+            probs[index] = prob - (prob >>> MOVE_BITS);
+            bit = 1;
+          }
+        }
+        if (bit === 0) {
+          {
+            const treeBase = MATCH_LEN + 2 + posState * LEN_LOW;
+            let symbol = 1;
+            while (symbol < 8) {
+              if ((range & TOP_MASK) === 0) {
+                if (inPos >= end) throw corrupt();
+                range <<= 8;
+                code = (code << 8) | input[inPos++]!;
+              }
+              {
+                const index = treeBase + symbol;
+                const prob = probs[index]!;
+                const bound = Math.imul(range >>> 11, prob);
+                if ((code ^ SIGN) < (bound ^ SIGN)) {
+                  range = bound;
+                  probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+                  bit = 0;
+                } else {
+                  range = (range - bound) | 0;
+                  code = (code - bound) | 0;
+                  probs[index] = prob - (prob >>> MOVE_BITS);
+                  bit = 1;
+                }
+              }
+              symbol = (symbol << 1) | bit;
+            }
+            length = symbol - 8;
+          }
+          length += MATCH_LEN_MIN;
+        } else {
+          if ((range & TOP_MASK) === 0) {
+            if (inPos >= end) throw corrupt();
+            range <<= 8;
+            code = (code << 8) | input[inPos++]!;
+          }
+          {
+            const index = MATCH_LEN + 1;
+            const prob = probs[index]!;
+            const bound = Math.imul(range >>> 11, prob);
+            if ((code ^ SIGN) < (bound ^ SIGN)) {
+              range = bound;
+              probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+              bit = 0;
+            } else {
+              range = (range - bound) | 0;
+              code = (code - bound) | 0;
+              probs[index] = prob - (prob >>> MOVE_BITS);
+              bit = 1;
+            }
+          }
+          if (bit === 0) {
+            {
+              const treeBase = MATCH_LEN + 2 + POS_STATES_MAX * LEN_LOW + posState * LEN_MID;
+              let symbol = 1;
+              while (symbol < 8) {
+                if ((range & TOP_MASK) === 0) {
+                  if (inPos >= end) throw corrupt();
+                  range <<= 8;
+                  code = (code << 8) | input[inPos++]!;
+                }
+                {
+                  const index = treeBase + symbol;
+                  const prob = probs[index]!;
+                  const bound = Math.imul(range >>> 11, prob);
+                  if ((code ^ SIGN) < (bound ^ SIGN)) {
+                    range = bound;
+                    probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+                    bit = 0;
+                  } else {
+                    range = (range - bound) | 0;
+                    code = (code - bound) | 0;
+                    probs[index] = prob - (prob >>> MOVE_BITS);
+                    bit = 1;
+                  }
+                }
+                symbol = (symbol << 1) | bit;
+              }
+              length = symbol - 8;
+            }
+            length += MATCH_LEN_MIN + LEN_LOW;
+          } else {
+            {
+              const treeBase = MATCH_LEN + 2 + POS_STATES_MAX * (LEN_LOW + LEN_MID);
+              let symbol = 1;
+              while (symbol < 256) {
+                if ((range & TOP_MASK) === 0) {
+                  if (inPos >= end) throw corrupt();
+                  range <<= 8;
+                  code = (code << 8) | input[inPos++]!;
+                }
+                {
+                  const index = treeBase + symbol;
+                  const prob = probs[index]!;
+                  const bound = Math.imul(range >>> 11, prob);
+                  if ((code ^ SIGN) < (bound ^ SIGN)) {
+                    range = bound;
+                    probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+                    bit = 0;
+                  } else {
+                    range = (range - bound) | 0;
+                    code = (code - bound) | 0;
+                    probs[index] = prob - (prob >>> MOVE_BITS);
+                    bit = 1;
+                  }
+                }
+                symbol = (symbol << 1) | bit;
+              }
+              length = symbol - 256;
+            }
+            length += MATCH_LEN_MIN + LEN_LOW + LEN_MID;
+          }
+        }
         state = state < LITERAL_STATES ? 7 : 10;
-        const distance = this.distance(length);
+        const distState = Math.min(length - MATCH_LEN_MIN, DIST_STATES - 1);
+        let slot = 0;
+        {
+          const treeBase = DIST_SLOT + distState * DIST_SLOTS;
+          let symbol = 1;
+          while (symbol < 64) {
+            if ((range & TOP_MASK) === 0) {
+              if (inPos >= end) throw corrupt();
+              range <<= 8;
+              code = (code << 8) | input[inPos++]!;
+            }
+            {
+              const index = treeBase + symbol;
+              const prob = probs[index]!;
+              const bound = Math.imul(range >>> 11, prob);
+              if ((code ^ SIGN) < (bound ^ SIGN)) {
+                range = bound;
+                probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+                bit = 0;
+              } else {
+                range = (range - bound) | 0;
+                code = (code - bound) | 0;
+                probs[index] = prob - (prob >>> MOVE_BITS);
+                bit = 1;
+              }
+            }
+            symbol = (symbol << 1) | bit;
+          }
+          slot = symbol - 64;
+        }
+        let distance = slot;
+        if (slot >= DIST_MODEL_START) {
+          const directCount = (slot >>> 1) - 1;
+          // Up to 2^32 - 1 (the end marker): a plain number, not an int32.
+          distance = (2 | (slot & 1)) * 2 ** directCount;
+          if (slot < DIST_MODEL_END) {
+            {
+              const treeBase = DIST_SPECIAL + distance - slot - 1;
+              const count = directCount;
+              let symbol = 1;
+              let result = 0;
+              for (let i = 0; i < count; i++) {
+                if ((range & TOP_MASK) === 0) {
+                  if (inPos >= end) throw corrupt();
+                  range <<= 8;
+                  code = (code << 8) | input[inPos++]!;
+                }
+                {
+                  const index = treeBase + symbol;
+                  const prob = probs[index]!;
+                  const bound = Math.imul(range >>> 11, prob);
+                  if ((code ^ SIGN) < (bound ^ SIGN)) {
+                    range = bound;
+                    probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+                    bit = 0;
+                  } else {
+                    range = (range - bound) | 0;
+                    code = (code - bound) | 0;
+                    probs[index] = prob - (prob >>> MOVE_BITS);
+                    bit = 1;
+                  }
+                }
+                symbol = (symbol << 1) | bit;
+                result |= bit << i;
+              }
+              distance += result;
+            }
+          } else {
+            let direct = 0;
+            for (let i = directCount - ALIGN_BITS; i > 0; i--) {
+              if ((range & TOP_MASK) === 0) {
+                if (inPos >= end) throw corrupt();
+                range <<= 8;
+                code = (code << 8) | input[inPos++]!;
+              }
+              range >>>= 1;
+              let b = 0;
+              if ((code ^ SIGN) >= (range ^ SIGN)) {
+                code = (code - range) | 0;
+                b = 1;
+              }
+              direct = direct * 2 + b;
+            }
+            distance += direct * (1 << ALIGN_BITS);
+            {
+              const treeBase = DIST_ALIGN;
+              const count = ALIGN_BITS;
+              let symbol = 1;
+              let result = 0;
+              for (let i = 0; i < count; i++) {
+                if ((range & TOP_MASK) === 0) {
+                  if (inPos >= end) throw corrupt();
+                  range <<= 8;
+                  code = (code << 8) | input[inPos++]!;
+                }
+                {
+                  const index = treeBase + symbol;
+                  const prob = probs[index]!;
+                  const bound = Math.imul(range >>> 11, prob);
+                  if ((code ^ SIGN) < (bound ^ SIGN)) {
+                    range = bound;
+                    probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+                    bit = 0;
+                  } else {
+                    range = (range - bound) | 0;
+                    code = (code - bound) | 0;
+                    probs[index] = prob - (prob >>> MOVE_BITS);
+                    bit = 1;
+                  }
+                }
+                symbol = (symbol << 1) | bit;
+                result |= bit << i;
+              }
+              distance += result;
+            }
+          }
+        }
         // 2^32 - 1 is LZMA's end marker, which LZMA2 chunks never carry.
         if (distance === 0xffffffff) throw corrupt();
-        this.rep3 = this.rep2;
-        this.rep2 = this.rep1;
-        this.rep1 = this.rep0;
-        this.rep0 = distance;
+        rep3 = rep2;
+        rep2 = rep1;
+        rep1 = rep0;
+        rep0 = distance;
       } else {
-        if (this.bit(IS_REP0 + state) === 0) {
-          if (this.bit(IS_REP0_LONG + state * POS_STATES_MAX + posState) === 0) {
+        if ((range & TOP_MASK) === 0) {
+          if (inPos >= end) throw corrupt();
+          range <<= 8;
+          code = (code << 8) | input[inPos++]!;
+        }
+        {
+          const index = IS_REP0 + state;
+          const prob = probs[index]!;
+          const bound = Math.imul(range >>> 11, prob);
+          if ((code ^ SIGN) < (bound ^ SIGN)) {
+            range = bound;
+            probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+            bit = 0;
+          } else {
+            range = (range - bound) | 0;
+            code = (code - bound) | 0;
+            probs[index] = prob - (prob >>> MOVE_BITS);
+            bit = 1;
+          }
+        }
+        if (bit === 0) {
+          if ((range & TOP_MASK) === 0) {
+            if (inPos >= end) throw corrupt();
+            range <<= 8;
+            code = (code << 8) | input[inPos++]!;
+          }
+          {
+            const index = IS_REP0_LONG + state * POS_STATES_MAX + posState;
+            const prob = probs[index]!;
+            const bound = Math.imul(range >>> 11, prob);
+            if ((code ^ SIGN) < (bound ^ SIGN)) {
+              range = bound;
+              probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+              bit = 0;
+            } else {
+              range = (range - bound) | 0;
+              code = (code - bound) | 0;
+              probs[index] = prob - (prob >>> MOVE_BITS);
+              bit = 1;
+            }
+          }
+          if (bit === 0) {
             // A "short rep": one byte from rep0.
-            if (this.rep0 >= pos - dictStart) throw corrupt();
-            this.state = state < LITERAL_STATES ? 9 : 11;
-            out[pos] = out[pos - this.rep0 - 1] ?? 0;
+            if (rep0 >= pos - dictStart) throw corrupt();
+            state = state < LITERAL_STATES ? 9 : 11;
+            out[pos] = out[pos - rep0 - 1]!;
             pos++;
             continue;
           }
         } else {
           let distance: number;
-          if (this.bit(IS_REP1 + state) === 0) {
-            distance = this.rep1;
-          } else {
-            if (this.bit(IS_REP2 + state) === 0) {
-              distance = this.rep2;
-            } else {
-              distance = this.rep3;
-              this.rep3 = this.rep2;
-            }
-            this.rep2 = this.rep1;
+          if ((range & TOP_MASK) === 0) {
+            if (inPos >= end) throw corrupt();
+            range <<= 8;
+            code = (code << 8) | input[inPos++]!;
           }
-          this.rep1 = this.rep0;
-          this.rep0 = distance;
+          {
+            const index = IS_REP1 + state;
+            const prob = probs[index]!;
+            const bound = Math.imul(range >>> 11, prob);
+            if ((code ^ SIGN) < (bound ^ SIGN)) {
+              range = bound;
+              probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+              bit = 0;
+            } else {
+              range = (range - bound) | 0;
+              code = (code - bound) | 0;
+              probs[index] = prob - (prob >>> MOVE_BITS);
+              bit = 1;
+            }
+          }
+          if (bit === 0) {
+            distance = rep1;
+          } else {
+            if ((range & TOP_MASK) === 0) {
+              if (inPos >= end) throw corrupt();
+              range <<= 8;
+              code = (code << 8) | input[inPos++]!;
+            }
+            {
+              const index = IS_REP2 + state;
+              const prob = probs[index]!;
+              const bound = Math.imul(range >>> 11, prob);
+              if ((code ^ SIGN) < (bound ^ SIGN)) {
+                range = bound;
+                probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+                bit = 0;
+              } else {
+                range = (range - bound) | 0;
+                code = (code - bound) | 0;
+                probs[index] = prob - (prob >>> MOVE_BITS);
+                bit = 1;
+              }
+            }
+            if (bit === 0) {
+              distance = rep2;
+            } else {
+              distance = rep3;
+              rep3 = rep2;
+            }
+            rep2 = rep1;
+          }
+          rep1 = rep0;
+          rep0 = distance;
         }
-        length = this.length(REP_LEN, posState);
+        if ((range & TOP_MASK) === 0) {
+          if (inPos >= end) throw corrupt();
+          range <<= 8;
+          code = (code << 8) | input[inPos++]!;
+        }
+        {
+          const index = REP_LEN;
+          const prob = probs[index]!;
+          const bound = Math.imul(range >>> 11, prob);
+          if ((code ^ SIGN) < (bound ^ SIGN)) {
+            range = bound;
+            probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+            bit = 0;
+          } else {
+            range = (range - bound) | 0;
+            code = (code - bound) | 0;
+            probs[index] = prob - (prob >>> MOVE_BITS);
+            bit = 1;
+          }
+        }
+        if (bit === 0) {
+          {
+            const treeBase = REP_LEN + 2 + posState * LEN_LOW;
+            let symbol = 1;
+            while (symbol < 8) {
+              if ((range & TOP_MASK) === 0) {
+                if (inPos >= end) throw corrupt();
+                range <<= 8;
+                code = (code << 8) | input[inPos++]!;
+              }
+              {
+                const index = treeBase + symbol;
+                const prob = probs[index]!;
+                const bound = Math.imul(range >>> 11, prob);
+                if ((code ^ SIGN) < (bound ^ SIGN)) {
+                  range = bound;
+                  probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+                  bit = 0;
+                } else {
+                  range = (range - bound) | 0;
+                  code = (code - bound) | 0;
+                  probs[index] = prob - (prob >>> MOVE_BITS);
+                  bit = 1;
+                }
+              }
+              symbol = (symbol << 1) | bit;
+            }
+            length = symbol - 8;
+          }
+          length += MATCH_LEN_MIN;
+        } else {
+          if ((range & TOP_MASK) === 0) {
+            if (inPos >= end) throw corrupt();
+            range <<= 8;
+            code = (code << 8) | input[inPos++]!;
+          }
+          {
+            const index = REP_LEN + 1;
+            const prob = probs[index]!;
+            const bound = Math.imul(range >>> 11, prob);
+            if ((code ^ SIGN) < (bound ^ SIGN)) {
+              range = bound;
+              probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+              bit = 0;
+            } else {
+              range = (range - bound) | 0;
+              code = (code - bound) | 0;
+              probs[index] = prob - (prob >>> MOVE_BITS);
+              bit = 1;
+            }
+          }
+          if (bit === 0) {
+            {
+              const treeBase = REP_LEN + 2 + POS_STATES_MAX * LEN_LOW + posState * LEN_MID;
+              let symbol = 1;
+              while (symbol < 8) {
+                if ((range & TOP_MASK) === 0) {
+                  if (inPos >= end) throw corrupt();
+                  range <<= 8;
+                  code = (code << 8) | input[inPos++]!;
+                }
+                {
+                  const index = treeBase + symbol;
+                  const prob = probs[index]!;
+                  const bound = Math.imul(range >>> 11, prob);
+                  if ((code ^ SIGN) < (bound ^ SIGN)) {
+                    range = bound;
+                    probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+                    bit = 0;
+                  } else {
+                    range = (range - bound) | 0;
+                    code = (code - bound) | 0;
+                    probs[index] = prob - (prob >>> MOVE_BITS);
+                    bit = 1;
+                  }
+                }
+                symbol = (symbol << 1) | bit;
+              }
+              length = symbol - 8;
+            }
+            length += MATCH_LEN_MIN + LEN_LOW;
+          } else {
+            {
+              const treeBase = REP_LEN + 2 + POS_STATES_MAX * (LEN_LOW + LEN_MID);
+              let symbol = 1;
+              while (symbol < 256) {
+                if ((range & TOP_MASK) === 0) {
+                  if (inPos >= end) throw corrupt();
+                  range <<= 8;
+                  code = (code << 8) | input[inPos++]!;
+                }
+                {
+                  const index = treeBase + symbol;
+                  const prob = probs[index]!;
+                  const bound = Math.imul(range >>> 11, prob);
+                  if ((code ^ SIGN) < (bound ^ SIGN)) {
+                    range = bound;
+                    probs[index] = prob + ((BIT_MODEL_TOTAL - prob) >>> MOVE_BITS);
+                    bit = 0;
+                  } else {
+                    range = (range - bound) | 0;
+                    code = (code - bound) | 0;
+                    probs[index] = prob - (prob >>> MOVE_BITS);
+                    bit = 1;
+                  }
+                }
+                symbol = (symbol << 1) | bit;
+              }
+              length = symbol - 256;
+            }
+            length += MATCH_LEN_MIN + LEN_LOW + LEN_MID;
+          }
+        }
         state = state < LITERAL_STATES ? 8 : 11;
       }
-      this.state = state;
-      const rep0 = this.rep0;
       // LZMA2's encoder never lets a match cross a chunk's end, so one that does is corrupt.
       if (rep0 >= pos - dictStart || length > outEnd - pos) throw corrupt();
       const from = pos - rep0 - 1;
       if (rep0 + 1 >= length) {
         out.copyWithin(pos, from, from + length);
       } else {
-        for (let i = 0; i < length; i++) out[pos + i] = out[from + i] ?? 0;
+        for (let i = 0; i < length; i++) out[pos + i] = out[from + i]!;
       }
       pos += length;
     }
+    this.state = state;
+    this.rep0 = rep0;
+    this.rep1 = rep1;
+    this.rep2 = rep2;
+    this.rep3 = rep3;
     // XZ Embedded's lzma_main() leaves the coder normalised, then rc_is_finished(): the chunk's
     // bytes all used, and the coder's code back at 0.
-    if ((this.range & TOP_MASK) === 0) this.normalize();
-    if (this.inPos !== this.inEnd || this.code !== 0) throw corrupt();
+    if ((range & TOP_MASK) === 0) {
+      if (inPos >= end) throw corrupt();
+      range <<= 8;
+      code = (code << 8) | input[inPos++]!;
+    }
+    if (inPos !== end || code !== 0) throw corrupt();
   }
 }

@@ -1,7 +1,7 @@
 import { oversized, undecodable } from '../decode-error.js';
 import { BoundedOutput } from './bounded-output.js';
 import { decodeLzma2 } from './lzma2.js';
-import { computeCheck, crc32, isSupportedCheck, type XzCheckId } from './xz-check.js';
+import { computeCheck, crc32Of, isSupportedCheck, type XzCheckId } from './xz-check.js';
 
 const truncated = () => undecodable('truncated xz stream');
 const corrupt = () => undecodable('corrupt xz stream');
@@ -58,7 +58,7 @@ function decodeBlock(bytes: Uint8Array, at: number, check: XzCheckId, output: Bo
   const headerSize = ((bytes[at] ?? 0) + 1) * 4;
   const headerEnd = at + headerSize;
   if (headerEnd > bytes.length) throw truncated();
-  if (crc32(bytes.subarray(at, headerEnd - 4)) !== readU32(bytes, headerEnd - 4)) throw checkFailed();
+  if (crc32Of(bytes, at, headerEnd - 4) !== readU32(bytes, headerEnd - 4)) throw checkFailed();
   const flags = bytes[at + 1] ?? 0;
   if (flags & 0x3c) throw corrupt(); // reserved bits
   let pos = at + 2;
@@ -112,7 +112,7 @@ function verifyIndex(bytes: Uint8Array, at: number, records: readonly BlockRecor
   const paddedEnd = at + ((4 - ((at - start) % 4)) % 4);
   if (paddedEnd + 4 > bytes.length) throw truncated();
   if (!allZero(bytes, at, paddedEnd)) throw corrupt();
-  if (crc32(bytes.subarray(start, paddedEnd)) !== readU32(bytes, paddedEnd)) throw checkFailed();
+  if (crc32Of(bytes, start, paddedEnd) !== readU32(bytes, paddedEnd)) throw checkFailed();
   return paddedEnd + 4;
 }
 
@@ -121,7 +121,7 @@ function decodeStream(bytes: Uint8Array, at: number, output: BoundedOutput, maxB
   if (at + 12 > bytes.length) throw truncated();
   if (!hasBytes(bytes, at, HEADER_MAGIC)) throw corrupt();
   const flagsAt = at + 6;
-  if (crc32(bytes.subarray(flagsAt, flagsAt + 2)) !== readU32(bytes, flagsAt + 2)) throw checkFailed();
+  if (crc32Of(bytes, flagsAt, flagsAt + 2) !== readU32(bytes, flagsAt + 2)) throw checkFailed();
   if (bytes[flagsAt] !== 0 || (bytes[flagsAt + 1] ?? 0) & 0xf0) throw corrupt();
   const check = (bytes[flagsAt + 1] ?? 0) & 0x0f;
   // CRC32, CRC64 and SHA-256 are all xz and Python write; the other ids are reserved.
@@ -138,7 +138,7 @@ function decodeStream(bytes: Uint8Array, at: number, output: BoundedOutput, maxB
   const indexStart = at;
   at = verifyIndex(bytes, at, records);
   if (at + 12 > bytes.length) throw truncated();
-  if (crc32(bytes.subarray(at + 4, at + 10)) !== readU32(bytes, at)) throw checkFailed();
+  if (crc32Of(bytes, at + 4, at + 10) !== readU32(bytes, at)) throw checkFailed();
   const backwardSize = (readU32(bytes, at + 4) + 1) * 4;
   if (backwardSize !== at - indexStart) throw corrupt();
   if (bytes[at + 8] !== bytes[flagsAt] || bytes[at + 9] !== bytes[flagsAt + 1]) throw corrupt();
