@@ -1,5 +1,7 @@
 import { oversized } from '../decode-error.js';
 
+const EMPTY = Buffer.alloc(0);
+
 /**
  * An output buffer that grows by doubling but never past `maxBytes`: asking for more throws
  * `oversized` before anything is allocated, which is what keeps a decompression bomb from
@@ -16,7 +18,9 @@ export class BoundedOutput {
     // From Node's buffer pool (sizes under 4 KiB): a fresh Uint8Array over 64 bytes gets an
     // off-heap backing store, which cost a small value more than decoding it. Only the bytes
     // written are ever read (result() and matches stop at `used`).
-    this.buffer = Buffer.allocUnsafe(Math.max(1, Math.min(maxBytes, sizeHint)));
+    // A hint of 0 allocates nothing until the first write, which then gets exactly its size (xz:
+    // the first LZMA2 chunk states the value's whole size).
+    this.buffer = sizeHint > 0 ? Buffer.allocUnsafe(Math.min(maxBytes, sizeHint)) : EMPTY;
   }
 
   /** Bytes written so far. */
@@ -28,7 +32,7 @@ export class BoundedOutput {
     const needed = this.used + count;
     if (needed > this.maxBytes) throw oversized(this.maxBytes);
     if (needed <= this.buffer.length) return;
-    let capacity = this.buffer.length;
+    let capacity = this.buffer.length === 0 ? needed : this.buffer.length;
     while (capacity < needed) capacity *= 2;
     const grown = Buffer.allocUnsafe(Math.min(capacity, this.maxBytes));
     grown.set(this.buffer.subarray(0, this.used));

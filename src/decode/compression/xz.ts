@@ -154,8 +154,9 @@ function decodeStream(bytes: Uint8Array, at: number, output: BoundedOutput, maxB
  * stated size before it is decoded, so a bomb stops at the cap, in time and memory.
  */
 export function decompressXz(bytes: Uint8Array, maxBytes: number): Uint8Array {
-  // xz compresses cached JSON and pickles about 3–5×; the buffer doubles up to maxBytes if more.
-  const output = new BoundedOutput(maxBytes, bytes.length * 4);
+  // Sized by the first chunk's stated size (a small cached value is one chunk); it doubles up
+  // to maxBytes if more follow.
+  const output = new BoundedOutput(maxBytes, 0);
   let at = decodeStream(bytes, 0, output, maxBytes);
   while (at < bytes.length) {
     // Stream padding: zero bytes in multiples of four, then possibly another stream.
