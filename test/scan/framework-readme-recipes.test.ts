@@ -9,12 +9,15 @@ import { useRedisDb, type RedisDb } from '../helpers/redis-db.js';
 /**
  * The README's framework recipes, exactly as written there, scanned against the values the real
  * libraries wrote (test/fixtures/frameworks/*): each must classify its framework's fixtures as the
- * manifest says, so a recipe that drifts from what the decoders produce fails here.
+ * manifest says, so a recipe that drifts from what the decoders produce fails here. Fixtures whose
+ * manifest records the key the library itself stored (`storedKey`: Keyv, cache-manager) are also
+ * stored under that exact key, and some recipe must register and classify it: a recipe whose key
+ * prefix differs from what the library writes fails here too.
  */
 interface Manifest {
   framework: string;
   pattern: { type?: string; field?: string };
-  fixtures: { file: string; keyTenant: string; expect: string[]; hash?: Record<string, string> }[];
+  fixtures: { file: string; keyTenant: string; expect: string[]; hash?: Record<string, string>; storedKey?: string }[];
 }
 
 interface Recipe {
@@ -27,6 +30,8 @@ interface Recipe {
 const FOLDER_OF_RECIPE: Record<string, string> = {
   'spring-projects': 'spring',
   'nest-project': 'keyv',
+  'keyv4-project': 'keyv',
+  'cache-manager-project': 'cache-manager',
   'go-session': 'go-cache',
   'dotnet-session': 'dotnet',
   'flask-project': 'flask-caching',
@@ -55,9 +60,17 @@ const manifestOf = (folder: string) => JSON.parse(readFileSync(join(ROOT, folder
 /** The recipe's own key template, with the fixture's tenant and its index for every other placeholder. */
 const keyOf = (recipe: Recipe, tenant: string, i: number) => recipe.key.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'tenant' ? tenant : String(i)));
 
+/**
+ * Fixtures stored under the key the library wrote them to. The generators give each value its own
+ * id (keyv 1041…, cache-manager 2041…), so these keys differ from each other and from keyOf's.
+ */
+const realKeyed = folders.flatMap((folder) =>
+  manifestOf(folder).fixtures.flatMap((f) => (f.storedKey === undefined ? [] : [{ folder, ...f, storedKey: f.storedKey }])),
+);
+
 let db: RedisDb;
 let dir: string;
-let report: { findings: { kind: string; key?: string }[]; unchecked: { total: number }; scanned: number };
+let report: { findings: { kind: string; key?: string }[]; unchecked: { total: number }; scanned: number; patterns: Record<string, number> };
 let exitCode: number | null;
 
 beforeAll(async () => {
@@ -74,6 +87,10 @@ beforeAll(async () => {
       if (m.pattern.type === 'hash') await db.redis.hset(key, { ...(f.hash ?? {}), [m.pattern.field ?? 'data']: bytes });
       else await db.redis.set(key, bytes);
     }
+  }
+  for (const f of realKeyed) {
+    if (await db.redis.exists(f.storedKey)) throw new Error(`${f.folder}/${f.file}: ${f.storedKey} is stored twice`);
+    await db.redis.set(f.storedKey, readFileSync(join(ROOT, f.folder, f.file)));
   }
   const config = join(dir, 'tenantwatch.yaml');
   writeFileSync(config, stringify({ cache: { url: db.url }, sweep: { rate: 0 }, patterns: recipes }));
@@ -95,8 +112,22 @@ describe("the README's framework recipes", () => {
 
   it('scan every fixture, leaving none unchecked', () => {
     expect(exitCode).toBe(0);
-    expect(report.scanned).toBe(recipes.reduce((n, r) => n + manifestOf(FOLDER_OF_RECIPE[r.name]!).fixtures.length, 0));
+    expect(report.scanned).toBe(recipes.reduce((n, r) => n + manifestOf(FOLDER_OF_RECIPE[r.name]!).fixtures.length, 0) + realKeyed.length);
     expect(report.unchecked.total).toBe(0);
+  });
+
+  it('register every key a library itself wrote (keyv:, keyv::keyv:, bare) under some recipe', () => {
+    expect(realKeyed.length).toBeGreaterThan(0);
+    // Unregistered keys count as scanned but under no pattern.
+    expect(Object.values(report.patterns).reduce((n, c) => n + c, 0)).toBe(report.scanned);
+  });
+
+  it('classify every value under the key its library wrote it to as its manifest says', () => {
+    const got = realKeyed.map((f) => ({
+      file: `${f.folder}/${f.file}`,
+      kinds: report.findings.filter((x) => x.key === f.storedKey).map((x) => x.kind).sort(),
+    }));
+    expect(got).toEqual(realKeyed.map((f) => ({ file: `${f.folder}/${f.file}`, kinds: [...f.expect].sort() })));
   });
 
   for (const recipe of recipes) {
