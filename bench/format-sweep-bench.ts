@@ -11,6 +11,8 @@
  * tenant; django-redis's zlib values are recompressed with Node's zlib, its xz values with
  * Python's lzma (python3; the row is skipped without it). Every sweep must check every key and
  * find nothing. Formats alternate in a rotated order each round; each keeps its best round.
+ * Not here: go-redis/cache (its S2 bytes cannot be re-tenanted without an S2 encoder) and .NET
+ * (a hash, not a string); bench:decode has both, each decoding at about JSON's rate.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -72,7 +74,10 @@ function sweepFormats(): SweepFormat[] {
   const pickle = retenanted('pickle.bin');
   const formats: SweepFormat[] = [
     { label: 'JSON (baseline)', format: 'json', valueFor: retenanted('json.bin') },
+    { label: 'Keyv 4 envelope', format: 'keyv', valueFor: retenanted('keyv.bin') },
+    { label: 'MessagePack', format: 'msgpack', valueFor: retenanted('msgpack.bin') },
     { label: 'pickle 4 (django-redis)', format: 'pickle', valueFor: pickle },
+    { label: 'pickle 5 (Flask-Caching)', format: 'pickle', valueFor: retenanted('pickle-cachelib.bin') },
     { label: 'pickle 4 + zlib (django-redis)', format: 'pickle', valueFor: (t) => deflateSync(pickle(t)) },
   ];
   const xz = xzPickles(pickle);

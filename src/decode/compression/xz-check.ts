@@ -69,15 +69,15 @@ for (let k = 1; k < SLICES; k++) {
   }
 }
 
-/** CRC-64 of `bytes` as the 8 little-endian bytes xz stores. */
-export function crc64(bytes: Uint8Array): Uint8Array {
+/** CRC-64 of bytes[from, to) as the 8 little-endian bytes xz stores. */
+export function crc64(bytes: Uint8Array, from = 0, to = bytes.length): Uint8Array {
   // The tables in locals: module constants are reloaded from the context on every access.
   const tlo = TABLE_LO;
   const thi = TABLE_HI;
   let hi = -1;
   let lo = -1;
-  let i = 0;
-  const n = bytes.length;
+  let i = from;
+  const n = to;
   for (; i + 8 <= n; i += 8) {
     // Eight bytes folded into both halves, then one lookup per byte from its own table.
     const x = lo ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
@@ -106,18 +106,18 @@ export function crc64(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
-/** The check field xz stores after a block whose uncompressed bytes are `data`. */
-export function computeCheck(id: XzCheckId, data: Uint8Array): Uint8Array {
+/** The check field xz stores after a block whose uncompressed bytes are data[from, to). */
+export function computeCheck(id: XzCheckId, data: Uint8Array, from: number, to: number): Uint8Array {
   switch (id) {
     case 0x00:
       return new Uint8Array(0);
     case 0x01: {
-      const c = crc32(data);
+      const c = crc32Of(data, from, to);
       return Uint8Array.of(c & 0xff, (c >>> 8) & 0xff, (c >>> 16) & 0xff, c >>> 24);
     }
     case 0x04:
-      return crc64(data);
+      return crc64(data, from, to);
     case 0x0a:
-      return createHash('sha256').update(data).digest();
+      return createHash('sha256').update(data.subarray(from, to)).digest();
   }
 }

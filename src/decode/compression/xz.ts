@@ -90,7 +90,7 @@ function decodeBlock(bytes: Uint8Array, at: number, check: XzCheckId, output: Bo
   const paddedEnd = dataEnd + ((4 - (actualCompressed % 4)) % 4);
   if (paddedEnd > bytes.length) throw truncated();
   if (!allZero(bytes, dataEnd, paddedEnd)) throw corrupt();
-  const expected = computeCheck(check, output.result().subarray(outStart));
+  const expected = computeCheck(check, output.result(), outStart, output.length);
   if (!sameBytes(bytes, paddedEnd, expected)) throw checkFailed();
   const record = { unpaddedSize: headerSize + actualCompressed + expected.length, uncompressedSize: actualUncompressed };
   return [record, paddedEnd + expected.length];
