@@ -144,6 +144,24 @@ describe('tenantwatch CLI', () => {
     expect(stdout).toContain(`usage: tenantwatch ${command}`);
   });
 
+  it('migrates a state schema once, then says it is up to date', async () => {
+    const schema = `tw_cli_migrate_${process.pid}`;
+    const stateEnv = { ...env(), STATE_DATABASE_URL: pgs.url, TENANTWATCH_STATE_SCHEMA: schema };
+    try {
+      const first = await run(['migrate'], stateEnv);
+      expect(first.stderr).toBe('');
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(new RegExp(`^applied 001-state\\.sql, .* to schema ${schema}\\n$`));
+      const tables = await pgs.pool.query<{ n: string }>(`select count(*)::text as n from information_schema.tables where table_schema = $1 and table_name in ('findings', 'incidents', 'sweeps', 'silences')`, [schema]);
+      expect(tables.rows[0]!.n).toBe('4');
+      const again = await run(['migrate'], stateEnv);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toBe(`schema ${schema} is up to date\n`);
+    } finally {
+      await pgs.pool.query(`drop schema if exists ${schema} cascade`);
+    }
+  });
+
   it('rejects an unknown flag with exit 2', async () => {
     const { code, stderr } = await run(['scan', '--bogus'], env());
     expect(code).toBe(2);

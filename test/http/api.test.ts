@@ -264,6 +264,11 @@ describe('incidents', () => {
     expect(inc).toMatchObject({ kind: 'cross_tenant_payload', pattern: 'project', status: 'open', findings: 2, openFindings: 2 });
     expect(inc.blastRadius.map((p: { owner: string; exposed: string; keys: number }) => [p.owner, p.exposed, p.keys])).toEqual([['acme', 'globex', 1], ['acme', 'initech', 1]]);
     expect(inc.blastRadius[0].maxRemainingTtlSeconds).toBeNull();
+    // Each pair says when it was first and last seen.
+    for (const pair of inc.blastRadius as { firstSeen: string; lastSeen: string }[]) {
+      expect(Date.parse(pair.firstSeen)).toBeGreaterThan(Date.now() - 60_000);
+      expect(Date.parse(pair.lastSeen)).toBeGreaterThanOrEqual(Date.parse(pair.firstSeen));
+    }
     const one = (await app.inject({ method: 'GET', url: `/api/v1/incidents/${inc.id}`, headers: auth() })).json();
     expect(one.id).toBe(inc.id);
     expect((await app.inject({ method: 'GET', url: '/api/v1/incidents/424242', headers: auth() })).statusCode).toBe(404);

@@ -427,15 +427,15 @@ describe('two `start` processes at once', () => {
 });
 
 describe('a graceful stop mid-sweep', () => {
-  it(
-    'exits 0 on SIGTERM, leaves the sweep at its checkpoint, and the next process resumes the same sweep to completion',
-    async () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'exits 0 on %s, leaves the sweep at its checkpoint, and the next process resumes the same sweep to completion',
+    async (signal) => {
       const world = await makeWorld({ keys: KEYS, rate: 600, every: '1h' });
       const first = startWorker(world.config);
       const sweepId = (await first.waitLog('sweep started')).sweepId!;
       const atStop = await sweepPast(world, 300);
 
-      first.child.kill('SIGTERM');
+      first.child.kill(signal);
       const code = await Promise.race([first.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))]);
       expect(code, first.output().slice(-4000)).toBe(0);
       expect(first.has('sweep interrupted', (l) => l.sweepId === sweepId), first.output().slice(-4000)).toBe(true);
