@@ -415,6 +415,9 @@ describe('two `start` processes at once', () => {
       const starts = workers.flatMap((w) => w.lines.filter((l) => l.msg === 'sweep started' || l.msg === 'sweep resumed').map((l) => l.sweepId));
       expect(new Set(starts).size).toBe(starts.length);
       for (const s of finished) expect(s.scanned).toBeGreaterThanOrEqual(KEYS + POISONED.length);
+      // sweep.rate bounds the two processes together: 3005 reads at 1000/s with a bucket of
+      // 1000 take at least two seconds (one process's own bucket each would allow 0.5 s).
+      for (const s of finished) expect(s.finished_at!.getTime() - s.started_at.getTime()).toBeGreaterThanOrEqual(1800);
 
       const rows = await source.pool.query<{ key: string; n: string }>(
         `select key, count(*)::text as n from ${world.state}.findings where kind = 'cross_tenant_payload' group by key order by key`,
