@@ -122,7 +122,7 @@ export async function startService(config: TenantwatchConfig, log: Logger, opts:
     deps.metrics.realtimeConfigured.set(realtime ? 1 : 0);
     metrics.roles.set({ role: 'worker' }, 1);
     const stopFigures = startStateFigures(state.pool, config, metrics, log);
-    cleanup.push(async () => stopFigures());
+    cleanup.push(() => stopFigures());
     log.info({ concurrency: opts.concurrency ?? 4, realtime: config.realtime.keyspaceEvents, sweepEveryMs: config.sweep.everyMs, rate: config.sweep.rate }, 'watchdog started');
 
     let closing: Promise<void> | undefined;

@@ -55,7 +55,7 @@ export async function serveApi(config: TenantwatchConfig, log: Logger, metrics: 
     // alone exports them; a worker in the same process already publishes them into `metrics`.
     if (opts.stateFigures !== false) {
       const stopFigures = startStateFigures(state.pool, config, metrics, log);
-      closers.push(async () => stopFigures());
+      closers.push(() => stopFigures());
     }
     metrics.roles.set({ role: 'api' }, 1);
     const deps: ApiDeps = { config, state: state.pool, queueRedis, scans, checks, cache, source, metrics, log };

@@ -42,12 +42,20 @@ export async function publishStateFigures(pool: pg.Pool, config: TenantwatchConf
   }
 }
 
-/** Publishes now and every FIGURES_EVERY_MS until the returned stop function is called. */
-export function startStateFigures(pool: pg.Pool, config: TenantwatchConfig, metrics: Metrics, log: Logger): () => void {
+/**
+ * Publishes now and every FIGURES_EVERY_MS until the returned stop function is called; stop
+ * resolves once a read already under way has finished (the pool may close right after).
+ */
+export function startStateFigures(pool: pg.Pool, config: TenantwatchConfig, metrics: Metrics, log: Logger): () => Promise<void> {
   metrics.sweepEvery.set(config.sweep.everyMs / 1000);
-  const publish = () =>
-    publishStateFigures(pool, config, metrics).catch((err: unknown) => log.warn({ err: describeError(err) }, 'could not read the figures the metrics export from the state'));
-  void publish();
+  let inFlight: Promise<void> = Promise.resolve();
+  const publish = () => {
+    inFlight = publishStateFigures(pool, config, metrics).catch((err: unknown) => log.warn({ err: describeError(err) }, 'could not read the figures the metrics export from the state'));
+  };
+  publish();
   const timer = setInterval(publish, FIGURES_EVERY_MS);
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await inFlight;
+  };
 }
