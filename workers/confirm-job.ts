@@ -17,8 +17,14 @@ export async function processConfirmJob(deps: ServiceDeps, job: Job<ConfirmJob>)
   const { key, keyBytes, fingerprint, payloadSha256, findingId } = job.data;
   const bytes = keyBytes === undefined ? Buffer.from(key, 'utf8') : Buffer.from(keyBytes, 'latin1');
   await deps.session.use(async (s) => {
+    // On a replica shard the re-read goes to its master: a lagging replica would make a real
+    // leak look repaired.
     const shard = shardFor(s.cache.shards, bytes);
-    const outcome = await checkBatch({ ...s.ctx, bucket: deps.priorityBucket }, shard, [bytes]);
+    const target = await deps.masters.fresh(shard);
+    const outcome = await checkBatch({ ...s.ctx, bucket: deps.priorityBucket }, target, [bytes]).catch(async (err: unknown) => {
+      await deps.masters.drop(shard.name);
+      throw err;
+    });
     await recordOutcome(deps, outcome, { path: 'confirm', confirming: { fingerprint, payloadSha256 } });
     // A re-check that could not check the key (owner query failed, cache read error) proves
     // nothing either way: try again later rather than leave the finding unconfirmed.

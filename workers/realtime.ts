@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { CacheShard } from '../src/cache/connect-cache.js';
 import { describeError } from '../src/errors.js';
 import { checkBatch } from '../src/scan/check-batch.js';
@@ -71,7 +71,8 @@ export function startRealtime(deps: ServiceDeps, requestSweep: (reason: string) 
     const shards = await deps.session.use(async (s) => s.cache.shards);
     const problems: string[] = [];
     subscribers = shards.map((shard) => {
-      const sub = new Redis({ ...shard.redis.options, lazyConnect: true, maxRetriesPerRequest: null, commandTimeout: undefined, retryStrategy: (n: number) => Math.min(n * 250, 2000) });
+      // Events come from the node that ran the write: a replica shard's master, not the replica.
+      const sub = new Redis({ ...notifyingNode(shard), lazyConnect: true, maxRetriesPerRequest: null, commandTimeout: undefined, retryStrategy: (n: number) => Math.min(n * 250, 2000) });
       const db = shard.redis.options.db ?? 0;
       let connections = 0;
       sub.on('error', () => undefined);
@@ -125,7 +126,10 @@ export function startRealtime(deps: ServiceDeps, requestSweep: (reason: string) 
         try {
           await deps.session.use(async (s) => {
             // The session may have been reopened: check on its shard of the same name.
-            const target = s.cache.shards.find((x) => x.name === shard.name) ?? shard;
+            const current = s.cache.shards.find((x) => x.name === shard.name) ?? shard;
+            // A replica may not have the write yet (it would show the old, perhaps clean, value):
+            // a replica shard's written keys are read on its master.
+            const target = await deps.masters.fresh(current);
             const stop = deps.metrics.checkBatchDuration.startTimer({ path: 'realtime' });
             // The priority lane: a written key must not wait behind a running sweep's batches.
             const outcome = await checkBatch({ ...s.ctx, bucket: deps.priorityBucket }, target, keys);
@@ -134,6 +138,8 @@ export function startRealtime(deps: ServiceDeps, requestSweep: (reason: string) 
           });
         } catch (err) {
           log.error({ err: describeError(err), keys: keys.length }, 'real-time check failed');
+          // A broken master connection is opened again for the next check.
+          await deps.masters.drop(shard.name);
           lost('a real-time check failed');
         }
       }
@@ -211,9 +217,25 @@ export function startRealtime(deps: ServiceDeps, requestSweep: (reason: string) 
  * Returns why notifications are off, or undefined when they are on.
  */
 async function checkFlags(deps: ServiceDeps, shard: CacheShard, log: ServiceDeps['log']): Promise<string | undefined> {
+  // A replica shard's flags are read and set on its master, whose events we subscribe to.
+  const admin = shard.master ? new Redis({ ...notifyingNode(shard), lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null }) : shard.redis;
+  if (admin !== shard.redis) admin.on('error', () => undefined);
+  try {
+    return await checkFlagsOn(deps, admin, shard.master?.name ?? shard.name, log);
+  } finally {
+    if (admin !== shard.redis) admin.disconnect();
+  }
+}
+
+/** The connection options of the node whose key events describe this shard's writes. */
+function notifyingNode(shard: CacheShard): RedisOptions {
+  return shard.master ? { ...shard.redis.options, host: shard.master.host, port: shard.master.port, readOnly: false } : shard.redis.options;
+}
+
+async function checkFlagsOn(deps: ServiceDeps, node: Redis, name: string, log: ServiceDeps['log']): Promise<string | undefined> {
   let flags: string;
   try {
-    const reply = (await shard.redis.config('GET', 'notify-keyspace-events')) as string[];
+    const reply = (await node.config('GET', 'notify-keyspace-events')) as string[];
     flags = reply[1] ?? '';
   } catch (err) {
     return `cannot read notify-keyspace-events (${describeError(err)}); set it to include "E$hg" (and "d" for RedisJSON) on the server`;
@@ -223,13 +245,13 @@ async function checkFlags(deps: ServiceDeps, shard: CacheShard, log: ServiceDeps
   if (missing.length === 0) return undefined;
   if (deps.config.realtime.configure) {
     try {
-      await shard.redis.config('SET', 'notify-keyspace-events', withNeededFlags(flags, needs));
-      log.warn({ shard: shard.name, before: flags, after: withNeededFlags(flags, needs) }, 'changed notify-keyspace-events (realtime.configure: true)');
+      await node.config('SET', 'notify-keyspace-events', withNeededFlags(flags, needs));
+      log.warn({ shard: name, before: flags, after: withNeededFlags(flags, needs) }, 'changed notify-keyspace-events (realtime.configure: true)');
       return undefined;
     } catch (err) {
       return `cannot set notify-keyspace-events (${describeError(err)})`;
     }
   }
-  log.warn({ shard: shard.name, flags, missing: missing.join('') }, 'key-event notifications are off on the cache; sweeps remain the only check (set notify-keyspace-events or realtime.configure: true)');
+  log.warn({ shard: name, flags, missing: missing.join('') }, 'key-event notifications are off on the cache; sweeps remain the only check (set notify-keyspace-events or realtime.configure: true)');
   return `notify-keyspace-events is "${flags}", lacking "${missing.join('')}"`;
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { TenantwatchConfig } from '../src/config/validate-config.js';
 import type { Metrics } from '../src/metrics/metrics.js';
 import type { StateDb } from '../src/state/connect-state.js';
+import type { MasterShards } from './master-shards.js';
 import type { Queues } from './queues.js';
 import type { SessionHolder } from './session-holder.js';
 
@@ -20,6 +21,8 @@ export interface ServiceDeps {
    * count against the rate but do not queue behind a running sweep's batches.
    */
   priorityBucket: RateLimiter;
+  /** Masters of replica shards, for real-time checks and confirmations (master-shards.ts). */
+  masters: MasterShards;
   metrics: Metrics;
   log: Logger;
   /** Aborted when the process begins a graceful shutdown. */

@@ -21,6 +21,7 @@ import { startAlerting } from '../alerts/start-alerting.js';
 import { cappedBackoff } from '../src/queue/queue-config.js';
 import type { ScanJobData } from '../src/queue/queue-config.js';
 import type { ServiceDeps } from './service-deps.js';
+import { MasterShards } from './master-shards.js';
 import { SessionHolder } from './session-holder.js';
 import { processSweepJob, type SweepJob } from './sweep-job.js';
 
@@ -72,7 +73,9 @@ export async function startService(config: TenantwatchConfig, log: Logger, opts:
     const metrics = opts.metrics ?? createMetrics();
     const session = new SessionHolder(() => openScanSession(config, { bucket, forgetTenantsAfterMs: FORGET_TENANTS_MS, observeOwnerQuery: (sec) => metrics.ownerQueryDuration.observe(sec) }));
     cleanup.push(() => session.close());
-    const deps: ServiceDeps = { config, state, queueRedis, queues, session, priorityBucket: bucket.priority, metrics, log, shutdown: abort.signal };
+    const masters = new MasterShards();
+    cleanup.push(() => masters.close());
+    const deps: ServiceDeps = { config, state, queueRedis, queues, session, priorityBucket: bucket.priority, masters, metrics, log, shutdown: abort.signal };
 
     const schedule = async () => {
       await queues.sweep.upsertJobScheduler('sweep', { every: config.sweep.everyMs }, { name: 'sweep', data: { reason: 'scheduled' } satisfies SweepJob, opts: SWEEP_RETRIED });

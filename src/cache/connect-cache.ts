@@ -14,6 +14,13 @@ export interface CacheShard {
   reader: RespConnection;
   /** Hash-slot ranges served (cluster only), to route named keys (`check KEY…`). */
   slots?: [number, number][];
+  /**
+   * The master of a replica shard (`cluster.readFrom: replica`). Key-event notifications are
+   * published only by the node that ran the write, never by its replicas, and a replica may not
+   * have the write yet when its event arrives: real-time checks subscribe, check
+   * notify-keyspace-events and read here (openMasterShard).
+   */
+  master?: { host: string; port: number; name: string; url: string };
 }
 
 /** The cache as tenantwatch reads it: the shards to scan, each read directly. */
@@ -152,13 +159,49 @@ async function connectCluster(seeds: string[], readFrom: 'master' | 'replica'): 
         redis.disconnect();
         throw err;
       }
-      shards.push({ name: node.address, role: readFrom === 'replica' ? 'replica' : 'master', redis, reader, slots: master.slots });
+      const [masterHost, masterPort] = splitAddress(master.address);
+      shards.push({
+        name: node.address,
+        role: readFrom === 'replica' ? 'replica' : 'master',
+        redis,
+        reader,
+        slots: master.slots,
+        ...(readFrom === 'replica' ? { master: { host: masterHost, port: Number(masterPort), name: master.address, url: withAddress(template, master.address) } } : {}),
+      });
     }
   } catch (err) {
     await closeShards(shards);
     throw err;
   }
   return { shards, close: () => closeShards(shards) };
+}
+
+/** The seed URL (scheme, credentials, options) pointed at another node. */
+function withAddress(template: URL, address: string): string {
+  const url = new URL(template.toString());
+  const [host, port] = splitAddress(address);
+  url.hostname = host;
+  url.port = port;
+  url.pathname = '';
+  return url.toString();
+}
+
+/**
+ * Direct connections to a replica shard's master (the shard itself when it is no replica), for
+ * the few reads that must see a write as soon as it happened. The caller closes it.
+ */
+export async function openMasterShard(shard: CacheShard): Promise<{ shard: CacheShard; close(): Promise<void> }> {
+  if (!shard.master) return { shard, close: async () => undefined };
+  const redis = await openRedis(shard.master.url, {});
+  let reader: RespConnection;
+  try {
+    reader = await openReader(shard.master.url, false);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
+  const master: CacheShard = { name: shard.master.name, role: 'master', redis, reader, slots: shard.slots };
+  return { shard: master, close: () => closeShards([master]) };
 }
 
 function splitAddress(address: string): [string, string] {
