@@ -359,6 +359,36 @@ describe('scans and patterns through the service', () => {
   });
 });
 
+describe('a scan that takes a while', () => {
+  let service: Service | undefined;
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  it('reports its progress while it runs: state running, keys scanned so far and the total', async () => {
+    const pipeline = db.redis.pipeline();
+    for (let i = 0; i < 1500; i++) pipeline.set(`project:acme:${7000 + i}`, JSON.stringify({ id: 7000 + i, tenant_id: 'acme' }));
+    await pipeline.exec();
+    // 400 keys a second: the scan of ~1,500 keys runs for seconds.
+    service = await startService({ ...config, sweep: { ...config.sweep, rate: 400 } }, quietLog, { concurrency: 1 });
+    // The whole keyspace (no match): its total is known from DBSIZE up front.
+    const res = await app.inject({ method: 'POST', url: '/api/v1/scans', headers: auth(), payload: { patterns: ['project'] } });
+    expect(res.statusCode).toBe(202);
+    const { id } = res.json();
+    const running = await waitFor('the scan under way', async () => {
+      const s = (await app.inject({ method: 'GET', url: `/api/v1/scans/${id}`, headers: auth() })).json();
+      return s.state === 'running' && s.scanned > 0 ? s : undefined;
+    }, 20_000);
+    expect(running.total).toBeGreaterThanOrEqual(1500);
+    expect(running.scanned).toBeLessThan(running.total);
+    const done = await waitFor('the scan', async () => {
+      const s = (await app.inject({ method: 'GET', url: `/api/v1/scans/${id}`, headers: auth() })).json();
+      return s.state === 'done' ? s : undefined;
+    }, 30_000);
+    expect(done.scanned).toBeGreaterThanOrEqual(1500);
+  }, 60_000);
+});
+
 describe('ids beyond Postgres bigint', () => {
   it('refuses ids and cursors too long to be ours with 400, not a 500', async () => {
     const big = '9999999999999999999';
