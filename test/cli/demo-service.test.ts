@@ -3,10 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usePgSchema, type PgSchema } from '../helpers/pg-schema.js';
 import { useRedisDb, type RedisDb } from '../helpers/redis-db.js';
 import { waitFor } from '../helpers/service-fixture.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+// The browser step runs where Chromium is (CI requires it: TENANTWATCH_REQUIRE_BROWSER=1).
+const BROWSER = process.env.TENANTWATCH_REQUIRE_BROWSER === '1' || existsSync(CHROMIUM);
 
 let db: RedisDb;
 let pgs: PgSchema;
@@ -56,7 +62,24 @@ describe('tenantwatch demo', () => {
     }, 20_000);
     expect(incidents.map((i) => `${i.kind}/${i.pattern}`)).toContain('cross_tenant_payload/project');
     const page = await fetch(`${url.replace('localhost', '127.0.0.1')}/`);
-    expect(page.status).toBeLessThan(500);
+    expect(page.status).toBe(200);
+    // As a user sees it: the dashboard in a real browser shows the poisoned key's incident.
+    if (BROWSER) {
+      const browser = await chromium.launch({ executablePath: CHROMIUM });
+      try {
+        const tab = await browser.newPage();
+        tab.setDefaultTimeout(10_000);
+        await tab.goto(`${url.replace('localhost', '127.0.0.1')}/`);
+        await tab.fill('#token', 'demo-token-for-tests');
+        await tab.click('#login-form button[type=submit]');
+        const incident = tab.locator('article.incident', { hasText: 'cross_tenant_payload' });
+        await incident.first().waitFor();
+        expect(await incident.first().locator('header').textContent()).toContain('project');
+        await tab.locator('#findings-body tr.finding', { hasText: 'project:globex:1007' }).first().waitFor();
+      } finally {
+        await browser.close();
+      }
+    }
     proc.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => proc.once('exit', (c) => r(c)));
     expect(code).toBe(0);
