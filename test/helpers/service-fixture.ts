@@ -49,6 +49,39 @@ ${o.jsonPattern ? '  - name: doc\n    key: "doc:{tenant}:{id}"\n    type: json\n
   );
 }
 
+export interface ClusterServiceConfigOptions {
+  /** Port of one cluster node to discover the others from. */
+  seedPort: number;
+  queueUrl: string;
+  pgUrl: string;
+  sourceSchema: string;
+  stateSchema: string;
+  readFrom?: 'master' | 'replica';
+  /** Real-time checks, with realtime.configure (the cluster nodes start without notifications). */
+  realtime?: boolean;
+}
+
+/** The watchdog on a Redis Cluster: the incident's patterns, sweeps every hour, 50-key batches. */
+export function clusterServiceConfig(o: ClusterServiceConfigOptions): TenantwatchConfig {
+  return parseConfigText(
+    `
+cache:
+  cluster: { nodes: ["redis://127.0.0.1:${o.seedPort}"], readFrom: ${o.readFrom ?? 'master'} }
+source: { url: "${o.pgUrl}" }
+state: { database: "${o.pgUrl}", redis: "${o.queueUrl}", schema: ${o.stateSchema} }
+sweep: { every: 1h, rate: 0, count: 50 }
+realtime: { keyspaceEvents: ${o.realtime ?? false}, configure: ${o.realtime ?? false} }
+confirm: { after: 200ms }
+patterns:
+  - name: project
+    key: "project:{tenant}:{project_id}"
+    marker: $.tenant_id
+    owner: { table: ${o.sourceSchema}.projects, tenant: tenant_id, match: { id: project_id } }
+`,
+    {},
+  );
+}
+
 /** Logs nothing; tests assert on state, not on log lines. */
 export const quietLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 

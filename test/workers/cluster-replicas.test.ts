@@ -1,13 +1,12 @@
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keySlot } from '../../src/cache/key-slot.js';
-import { parseConfigText } from '../../src/config/load-config.js';
 import { startService, type Service } from '../../workers/start-service.js';
 import { usePgSchema, type PgSchema } from '../helpers/pg-schema.js';
 import { startRedisCluster, type RedisClusterHandle } from '../helpers/redis-cluster.js';
 import { useRedisDb, type RedisDb } from '../helpers/redis-db.js';
 import { seedOwners } from '../helpers/scan-fixture.js';
-import { quietLog, waitFor } from '../helpers/service-fixture.js';
+import { clusterServiceConfig, quietLog, waitFor } from '../helpers/service-fixture.js';
 import { useStateSchema, type StateSchema } from '../helpers/state-schema.js';
 
 // Redis publishes a key event only on the node that ran the write, never on its replicas: a
@@ -36,23 +35,7 @@ afterAll(async () => {
 
 describe('real-time checks on a Redis Cluster read from replicas', () => {
   it('subscribes to and configures the masters, where key events are published, and confirms keys written on several shards', async () => {
-    const config = parseConfigText(
-      `
-cache:
-  cluster: { nodes: ["redis://127.0.0.1:${cluster.masters[0]!.port}"], readFrom: replica }
-source: { url: "${source.url}" }
-state: { database: "${source.url}", redis: "${queue.url}", schema: ${state.schema} }
-sweep: { every: 1h, rate: 0, count: 50 }
-realtime: { keyspaceEvents: true, configure: true }
-confirm: { after: 200ms }
-patterns:
-  - name: project
-    key: "project:{tenant}:{project_id}"
-    marker: $.tenant_id
-    owner: { table: ${source.schema}.projects, tenant: tenant_id, match: { id: project_id } }
-`,
-      {},
-    );
+    const config = clusterServiceConfig({ seedPort: cluster.masters[0]!.port, queueUrl: queue.url, pgUrl: source.url, sourceSchema: source.schema, stateSchema: state.schema, readFrom: 'replica', realtime: true });
     const s = await startService(config, quietLog, { concurrency: 2 });
     service = s;
     await waitFor('the start-up sweep', async () => (await state.pool.query(`select 1 from sweeps where status = 'done'`)).rowCount === 1, 30_000);

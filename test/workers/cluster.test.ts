@@ -1,13 +1,12 @@
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keySlot } from '../../src/cache/key-slot.js';
-import { parseConfigText } from '../../src/config/load-config.js';
 import { startService, type Service } from '../../workers/start-service.js';
 import { usePgSchema, type PgSchema } from '../helpers/pg-schema.js';
 import { startRedisCluster, type RedisClusterHandle } from '../helpers/redis-cluster.js';
 import { useRedisDb, type RedisDb } from '../helpers/redis-db.js';
 import { seedOwners } from '../helpers/scan-fixture.js';
-import { quietLog, waitFor } from '../helpers/service-fixture.js';
+import { clusterServiceConfig, quietLog, waitFor } from '../helpers/service-fixture.js';
 import { useStateSchema, type StateSchema } from '../helpers/state-schema.js';
 
 let cluster: RedisClusterHandle;
@@ -43,22 +42,7 @@ afterAll(async () => {
 
 describe('the watchdog on a Redis Cluster', () => {
   it('sweeps every shard with its own checkpointed walk and finds the poisoned keys on each', async () => {
-    const config = parseConfigText(
-      `
-cache:
-  cluster: { nodes: ["redis://127.0.0.1:${cluster.masters[0]!.port}"] }
-source: { url: "${source.url}" }
-state: { database: "${source.url}", redis: "${queue.url}", schema: ${state.schema} }
-sweep: { every: 1h, rate: 0, count: 50 }
-confirm: { after: 200ms }
-patterns:
-  - name: project
-    key: "project:{tenant}:{project_id}"
-    marker: $.tenant_id
-    owner: { table: ${source.schema}.projects, tenant: tenant_id, match: { id: project_id } }
-`,
-      {},
-    );
+    const config = clusterServiceConfig({ seedPort: cluster.masters[0]!.port, queueUrl: queue.url, pgUrl: source.url, sourceSchema: source.schema, stateSchema: state.schema });
     service = await startService(config, quietLog, { concurrency: 2 });
     await waitFor('the sweep', async () => (await state.pool.query(`select 1 from sweeps where status = 'done'`)).rowCount === 1, 30_000);
     const shards = await state.pool.query<{ shard: string; done: boolean; pages: string }>('select shard, done, pages::text from sweep_shards order by shard');
@@ -77,23 +61,7 @@ patterns:
     await service?.close();
     service = undefined;
     await state.pool.query('truncate findings, incidents, incident_events, sweeps, sweep_shards, sweep_batches, sweep_patterns, pattern_minutes restart identity cascade');
-    const config = parseConfigText(
-      `
-cache:
-  cluster: { nodes: ["redis://127.0.0.1:${cluster.masters[0]!.port}"] }
-source: { url: "${source.url}" }
-state: { database: "${source.url}", redis: "${queue.url}", schema: ${state.schema} }
-sweep: { every: 1h, rate: 0, count: 50 }
-realtime: { keyspaceEvents: true, configure: true }
-confirm: { after: 200ms }
-patterns:
-  - name: project
-    key: "project:{tenant}:{project_id}"
-    marker: $.tenant_id
-    owner: { table: ${source.schema}.projects, tenant: tenant_id, match: { id: project_id } }
-`,
-      {},
-    );
+    const config = clusterServiceConfig({ seedPort: cluster.masters[0]!.port, queueUrl: queue.url, pgUrl: source.url, sourceSchema: source.schema, stateSchema: state.schema, realtime: true });
     const s = await startService(config, quietLog, { concurrency: 2 });
     service = s;
     await waitFor(`real-time checks on (${JSON.stringify(s.realtime?.status())})`, async () => s.realtime?.status().enabled, 15_000);

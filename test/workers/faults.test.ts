@@ -6,7 +6,6 @@
  * restarts, a proxy that cuts this file's connections only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPgProxy, type PgProxy } from '../helpers/pg-proxy.js';
+import { freePort } from '../helpers/free-port.js';
 import { usePgSchema, type PgSchema } from '../helpers/pg-schema.js';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.js';
 import { seedOwners } from '../helpers/scan-fixture.js';
@@ -490,14 +490,3 @@ describe('a worker process without the API', () => {
     60_000,
   );
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}

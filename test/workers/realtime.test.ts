@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type Service } from '../../workers/start-service.js';
 import { REALTIME_STATUS_KEY } from '../../src/queue/queue-config.js';
+import { freePort } from '../helpers/free-port.js';
 import { usePgSchema, type PgSchema } from '../helpers/pg-schema.js';
 import { seedOwners } from '../helpers/scan-fixture.js';
 import { quietLog, serviceConfig, waitFor, type ServiceConfigOptions } from '../helpers/service-fixture.js';
@@ -38,16 +38,6 @@ afterAll(async () => {
   await state?.cleanup();
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 async function redisServer(notify: string): Promise<Server> {
   const port = await freePort();
