@@ -55,7 +55,7 @@ export async function recordBatch(pool: pg.Pool, rec: BatchRecord): Promise<Reco
     // A retried sweep batch (at-least-once delivery) must not count its keys or grouped kinds twice.
     const first = await firstCompletion(client, rec);
     const rows = rec.findings.filter((f) => first || f.key !== undefined).map((f) => toRow(f, rec.sweepId));
-    const upserted = rows.length > 0 ? await upsertFindings(client, rows) : [];
+    const upserted = rows.length > 0 ? await upsertFindings(client, rows, first) : [];
     const fps = rows.map((r) => r.fingerprint);
     if (rec.confirming && fps.includes(stateKey(rec.confirming.fingerprint))) {
       // Confirmed only when the re-check reproduced it on the same bytes; a re-check that could
@@ -178,7 +178,7 @@ on conflict (fingerprint) do update set
   last_sweep_id = coalesce(excluded.last_sweep_id, f.last_sweep_id),
   last_seen = now(),
   last_swept = now(),
-  occurrences = f.occurrences + 1,
+  occurrences = f.occurrences + case when $2::boolean then 1 else 0 end,
   confirmed = case
     when f.status = 'resolved' or f.payload_sha256 is distinct from excluded.payload_sha256 then excluded.confirmed
     else f.confirmed or excluded.confirmed end,
@@ -187,12 +187,13 @@ on conflict (fingerprint) do update set
   resolved_at = null
 returning f.id::text, f.fingerprint, f.key, f.severity, f.status, f.confirmed, f.payload_sha256`;
 
-async function upsertFindings(client: pg.PoolClient, rows: Row[]): Promise<Upserted[]> {
+/** `observed`: this is a new observation (not a retried batch delivered again), so it counts. */
+async function upsertFindings(client: pg.PoolClient, rows: Row[], observed: boolean): Promise<Upserted[]> {
   // One key may carry the same fingerprint twice only through a bug upstream; keep the last.
   const unique = [...new Map(rows.map((r) => [r.fingerprint, r])).values()];
   // Sorted: concurrent batches touching the same fingerprints lock rows in one order (no deadlock).
   unique.sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
-  return (await client.query<Upserted>(UPSERT_FINDINGS, [stateJson(unique)])).rows;
+  return (await client.query<Upserted>(UPSERT_FINDINGS, [stateJson(unique), observed])).rows;
 }
 
 async function resolveRepaired(client: pg.PoolClient, keys: readonly string[], seen: readonly string[]): Promise<{ count: number; incidents: string[] }> {

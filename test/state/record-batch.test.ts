@@ -137,6 +137,8 @@ describe('recordBatch', () => {
     await recordBatch(state.pool, rec);
     expect((await state.pool.query('select scanned::int from sweeps')).rows).toEqual([{ scanned: 10 }]);
     expect((await state.pool.query('select checked::int, wrong::int from pattern_minutes')).rows).toEqual([{ checked: 1, wrong: 1 }]);
+    // The same observation delivered twice is one occurrence.
+    expect((await findingRows()).map((r) => r.occurrences)).toEqual(['1']);
   });
 });
 
