@@ -17,6 +17,8 @@ const corrupt = () => undecodable('corrupt xz stream');
  */
 const TOP_MASK = 0xff000000 | 0; // range < 2^24 ⇔ none of these bits set
 const SIGN = 0x80000000 | 0;
+/** From this length on a match is copied with copyWithin (see the copy in decodeChunk). */
+const LONG_MATCH = 64;
 const BIT_MODEL_TOTAL = 1 << 11;
 const MOVE_BITS = 5;
 const PROB_INIT = BIT_MODEL_TOTAL >>> 1;
@@ -727,7 +729,9 @@ export class LzmaDecoder {
       // LZMA2's encoder never lets a match cross a chunk's end, so one that does is corrupt.
       if (rep0 >= pos - dictStart || length > outEnd - pos) throw corrupt();
       const from = pos - rep0 - 1;
-      if (rep0 + 1 >= length) {
+      // Most matches in a cached value are a few bytes: a loop beats copyWithin's call for those.
+      // (The loop also repeats an overlapping match's period correctly, byte by byte.)
+      if (length >= LONG_MATCH && rep0 + 1 >= length) {
         out.copyWithin(pos, from, from + length);
       } else {
         for (let i = 0; i < length; i++) out[pos + i] = out[from + i]!;
