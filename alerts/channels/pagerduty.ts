@@ -1,8 +1,7 @@
 import type { IncidentMessage, SilenceExpiredMessage } from '../alert-types.js';
-import { truncate } from '../truncate.js';
 import { incidentDetails, incidentSummary, type IncidentDetails } from '../describe-incident.js';
 import { DeliveryFailure, failureFor, postJson } from '../post-json.js';
-import { jsonBytes } from '../truncate.js';
+import { jsonBytes, truncate } from '../truncate.js';
 
 /**
  * PagerDuty Events API v2 (https://developer.pagerduty.com/docs/events-api-v2/trigger-events/):

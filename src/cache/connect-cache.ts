@@ -146,15 +146,11 @@ async function connectCluster(seeds: string[], readFrom: 'master' | 'replica'): 
         throw new CacheUnavailable(`cluster shard ${master.address} has no healthy replica (readFrom: replica)`);
       }
       const node = readFrom === 'replica' ? replica! : master;
-      const url = new URL(template.toString());
-      const [host, port] = splitAddress(node.address);
-      url.hostname = host;
-      url.port = port;
-      url.pathname = '';
-      const redis = await openRedis(url.toString(), { readOnly: readFrom === 'replica' });
+      const url = withAddress(template, node.address);
+      const redis = await openRedis(url, { readOnly: readFrom === 'replica' });
       let reader: RespConnection;
       try {
-        reader = await openReader(url.toString(), readFrom === 'replica');
+        reader = await openReader(url, readFrom === 'replica');
       } catch (err) {
         redis.disconnect();
         throw err;

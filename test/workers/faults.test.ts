@@ -14,9 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPgProxy, type PgProxy } from '../helpers/pg-proxy.js';
-import { freePort } from '../helpers/free-port.js';
 import { usePgSchema, type PgSchema } from '../helpers/pg-schema.js';
-import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.js';
+import { freePort, startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.js';
 import { seedOwners } from '../helpers/scan-fixture.js';
 
 const BIN = fileURLToPath(new URL('../../bin/tenantwatch.js', import.meta.url));

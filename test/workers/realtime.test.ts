@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type Service } from '../../workers/start-service.js';
 import { REALTIME_STATUS_KEY } from '../../src/queue/queue-config.js';
-import { freePort } from '../helpers/free-port.js';
+import { freePort } from '../helpers/private-redis.js';
 import { usePgSchema, type PgSchema } from '../helpers/pg-schema.js';
 import { seedOwners } from '../helpers/scan-fixture.js';
 import { quietLog, serviceConfig, waitFor, type ServiceConfigOptions } from '../helpers/service-fixture.js';

@@ -17,9 +17,9 @@ export class BoundedOutput {
   ) {
     // From Node's buffer pool (sizes under 4 KiB): a fresh Uint8Array over 64 bytes gets an
     // off-heap backing store, which cost a small value more than decoding it. Only the bytes
-    // written are ever read (result() and matches stop at `used`).
-    // A hint of 0 allocates nothing until the first write, which then gets exactly its size (xz:
-    // the first LZMA2 chunk states the value's whole size).
+    // written are ever read (result() and matches stop at `used`). A hint of 0 allocates nothing
+    // until the first write, which then gets exactly its size (xz: the first LZMA2 chunk states
+    // the value's whole size).
     this.buffer = sizeHint > 0 ? Buffer.allocUnsafe(Math.min(maxBytes, sizeHint)) : EMPTY;
   }
 
