@@ -18,8 +18,8 @@ export class BoundedOutput {
     // From Node's buffer pool (sizes under 4 KiB): a fresh Uint8Array over 64 bytes gets an
     // off-heap backing store, which cost a small value more than decoding it. Only the bytes
     // written are ever read (result() and matches stop at `used`). A hint of 0 allocates nothing
-    // until the first write, which then gets exactly its size (xz: the first LZMA2 chunk states
-    // the value's whole size).
+    // until the first write, which then gets exactly its size (xz: a
+    // block's whole output).
     this.buffer = sizeHint > 0 ? Buffer.allocUnsafe(Math.min(maxBytes, sizeHint)) : EMPTY;
   }
 
@@ -65,19 +65,11 @@ export class BoundedOutput {
   }
 
   /**
-   * Makes room for `count` more bytes and returns the whole buffer, for a decoder that writes
-   * them in place (at `length` onwards) and then calls advance(count). The room is claimed, and
-   * checked against maxBytes, before any of it is decoded.
+   * Throws `oversized` if `count` more bytes would pass maxBytes, allocating nothing: for a
+   * decoder that decodes elsewhere first (xz: in WebAssembly memory) and appends afterwards.
    */
-  claim(count: number): Uint8Array {
-    this.reserve(count);
-    return this.buffer;
-  }
-
-  /** Counts `count` bytes written in place after claim(). */
-  advance(count: number): void {
-    if (this.used + count > this.buffer.length) throw new RangeError('BoundedOutput: advance past the claimed room');
-    this.used += count;
+  checkRoom(count: number): void {
+    if (this.used + count > this.maxBytes) throw oversized(this.maxBytes);
   }
 
   /** The bytes written, without copying. */

@@ -1,37 +1,40 @@
 import { undecodable } from '../decode-error.js';
 import type { BoundedOutput } from './bounded-output.js';
-import { LzmaDecoder } from './lzma-decoder.js';
+import type { LzmaChunkDecoder } from './lzma-chunk.js';
 
 const truncated = () => undecodable('truncated xz stream');
 const corrupt = () => undecodable('corrupt xz stream');
-const sharedDecoder = new LzmaDecoder();
 
 /**
- * Decodes LZMA2 data (the only filter Python's lzma.compress and xz write by default) starting at
- * input[at], appending to `output`, and returns the offset just past its end marker (control 0).
+ * Decodes one xz block's LZMA2 data (the only filter Python's lzma.compress and xz write by
+ * default) starting at input[at], appends the block's output to `output`, and returns the offset
+ * just past its end marker (control 0). `lzma` holds the same input in its memory and decodes
+ * the block there, the block's earlier output being the dictionary.
  *
  * Chunks, after XZ Embedded's xz_dec_lzma2.c: control 0x01/0x02 is an uncompressed chunk (with or
  * without a dictionary reset), 0x80–0xFF an LZMA chunk whose bits 5–6 say what is reset (0
  * nothing, 1 state, 2 state + new properties, 3 all + dictionary) and bits 0–4 are the top of its
- * uncompressed size. Each chunk states its uncompressed size (≤ 2 MiB) up front, so the room is
- * claimed from `output` — and a bomb refused as `oversized` — before a byte of it is decoded.
+ * uncompressed size. Each chunk states its uncompressed size (≤ 2 MiB) up front, so it is checked
+ * against the cap — and a bomb refused as `oversized` — before a byte of it is decoded.
  */
-export function decodeLzma2(input: Uint8Array, at: number, output: BoundedOutput): number {
-  // One decoder reused by every call: decoding is synchronous and never re-entered, and its 28 KB
-  // of probabilities cost more to allocate than a small cached value costs to decode. A stream
-  // must set properties and reset state before its first LZMA chunk, so nothing carries over.
-  const lzma = sharedDecoder;
+export function decodeLzma2(input: Uint8Array, at: number, lzma: LzmaChunkDecoder, output: BoundedOutput): number {
+  // A stream must set properties and reset state before its first LZMA chunk, so nothing carries
+  // over from an earlier value.
   let needDictionaryReset = true;
   let needProperties = true;
-  let dictStart = output.length;
+  let dictStart = 0;
+  lzma.startBlock();
   for (;;) {
     if (at >= input.length) throw truncated();
     const control = input[at++] ?? 0;
-    if (control === 0x00) return at;
+    if (control === 0x00) {
+      output.append(lzma.blockOutput());
+      return at;
+    }
     if (control >= 0xe0 || control === 0x01) {
       needProperties = true;
       needDictionaryReset = false;
-      dictStart = output.length;
+      dictStart = lzma.blockLength;
     } else if (needDictionaryReset) {
       throw corrupt();
     }
@@ -49,10 +52,8 @@ export function decodeLzma2(input: Uint8Array, at: number, output: BoundedOutput
       }
       if (control >= 0xa0) lzma.reset();
       if (at + packed > input.length) throw truncated();
-      const start = output.length;
-      const buffer = output.claim(unpacked);
-      lzma.decodeChunk(input, at, at + packed, buffer, start, start + unpacked, dictStart);
-      output.advance(unpacked);
+      output.checkRoom(lzma.blockLength + unpacked);
+      lzma.decodeChunk(at, at + packed, unpacked, dictStart);
       at += packed;
     } else {
       if (control > 0x02) throw corrupt();
@@ -60,7 +61,8 @@ export function decodeLzma2(input: Uint8Array, at: number, output: BoundedOutput
       const size = ((input[at] ?? 0) << 8) + (input[at + 1] ?? 0) + 1;
       at += 2;
       if (at + size > input.length) throw truncated();
-      output.append(input, at, size);
+      output.checkRoom(lzma.blockLength + size);
+      lzma.copyStored(at, size);
       at += size;
     }
   }

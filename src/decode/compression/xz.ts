@@ -1,5 +1,6 @@
 import { oversized, undecodable } from '../decode-error.js';
 import { BoundedOutput } from './bounded-output.js';
+import { LzmaChunkDecoder } from './lzma-chunk.js';
 import { decodeLzma2 } from './lzma2.js';
 import { computeCheck, crc32Of, isSupportedCheck, type XzCheckId } from './xz-check.js';
 
@@ -54,7 +55,7 @@ interface BlockRecord {
 }
 
 /** Decodes the block whose header starts at `at`; returns its index record and its end offset. */
-function decodeBlock(bytes: Uint8Array, at: number, check: XzCheckId, output: BoundedOutput, maxBytes: number): [BlockRecord, number] {
+function decodeBlock(bytes: Uint8Array, at: number, check: XzCheckId, lzma: LzmaChunkDecoder, output: BoundedOutput, maxBytes: number): [BlockRecord, number] {
   const headerSize = ((bytes[at] ?? 0) + 1) * 4;
   const headerEnd = at + headerSize;
   if (headerEnd > bytes.length) throw truncated();
@@ -82,7 +83,7 @@ function decodeBlock(bytes: Uint8Array, at: number, check: XzCheckId, output: Bo
   if (!allZero(bytes, pos, headerEnd - 4)) throw corrupt(); // header padding
 
   const outStart = output.length;
-  const dataEnd = decodeLzma2(bytes, headerEnd, output);
+  const dataEnd = decodeLzma2(bytes, headerEnd, lzma, output);
   const actualCompressed = dataEnd - headerEnd;
   const actualUncompressed = output.length - outStart;
   if (compressedSize !== -1 && compressedSize !== actualCompressed) throw corrupt();
@@ -117,7 +118,7 @@ function verifyIndex(bytes: Uint8Array, at: number, records: readonly BlockRecor
 }
 
 /** Decodes one stream (header, blocks, index, footer) at `at`; returns its end offset. */
-function decodeStream(bytes: Uint8Array, at: number, output: BoundedOutput, maxBytes: number): number {
+function decodeStream(bytes: Uint8Array, at: number, lzma: LzmaChunkDecoder, output: BoundedOutput, maxBytes: number): number {
   if (at + 12 > bytes.length) throw truncated();
   if (!hasBytes(bytes, at, HEADER_MAGIC)) throw corrupt();
   const flagsAt = at + 6;
@@ -131,7 +132,7 @@ function decodeStream(bytes: Uint8Array, at: number, output: BoundedOutput, maxB
   for (;;) {
     if (at >= bytes.length) throw truncated();
     if (bytes[at] === 0x00) break; // the index indicator ends the blocks
-    const [record, next] = decodeBlock(bytes, at, check, output, maxBytes);
+    const [record, next] = decodeBlock(bytes, at, check, lzma, output, maxBytes);
     records.push(record);
     at = next;
   }
@@ -150,20 +151,26 @@ function decodeStream(bytes: Uint8Array, at: number, output: BoundedOutput, maxB
  * Decompresses the .xz container (tukaani.org xz-file-format 1.x) as Python's lzma.compress
  * writes it — django-redis's LzmaCompressor — and as the xz tool does: concatenated streams with
  * stream padding, any number of blocks, the LZMA2 filter, and CRC32, CRC64 or SHA-256 checks, all
- * verified (block and index CRC32s too). Output is capped at maxBytes: each LZMA2 chunk claims its
- * stated size before it is decoded, so a bomb stops at the cap, in time and memory.
+ * verified (block and index CRC32s too). Output is capped at maxBytes: each LZMA2 chunk's stated
+ * size is checked against it before the chunk is decoded, so a bomb stops at the cap, in time and
+ * memory. LZMA itself runs in WebAssembly (lzma-chunk.ts).
  */
 export function decompressXz(bytes: Uint8Array, maxBytes: number): Uint8Array {
-  // Sized by the first chunk's stated size (a small cached value is one chunk); it doubles up
-  // to maxBytes if more follow.
+  // Sized by the first block's output (a cached value is one block); it doubles up to maxBytes
+  // if more follow.
   const output = new BoundedOutput(maxBytes, 0);
-  let at = decodeStream(bytes, 0, output, maxBytes);
-  while (at < bytes.length) {
-    // Stream padding: zero bytes in multiples of four, then possibly another stream.
-    const paddingStart = at;
-    while (at < bytes.length && bytes[at] === 0) at++;
-    if ((at - paddingStart) % 4 !== 0) throw corrupt();
-    if (at < bytes.length) at = decodeStream(bytes, at, output, maxBytes);
+  const lzma = new LzmaChunkDecoder(bytes);
+  try {
+    let at = decodeStream(bytes, 0, lzma, output, maxBytes);
+    while (at < bytes.length) {
+      // Stream padding: zero bytes in multiples of four, then possibly another stream.
+      const paddingStart = at;
+      while (at < bytes.length && bytes[at] === 0) at++;
+      if ((at - paddingStart) % 4 !== 0) throw corrupt();
+      if (at < bytes.length) at = decodeStream(bytes, at, lzma, output, maxBytes);
+    }
+  } finally {
+    lzma.release();
   }
   return output.result();
 }

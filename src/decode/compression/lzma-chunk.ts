@@ -1,0 +1,130 @@
+import { undecodable } from '../decode-error.js';
+import { LZMA_CHUNK_WASM } from './lzma-chunk-wasm.js';
+
+const corrupt = () => undecodable('corrupt xz stream');
+
+/** What wasm/lzma-chunk.ts exports. */
+interface LzmaChunkExports {
+  memory: WebAssembly.Memory;
+  INPUT_BASE: WebAssembly.Global;
+  CORRUPT: WebAssembly.Global;
+  setProperties(lc: number, lp: number, pb: number): void;
+  reset(): void;
+  decodeChunk(start: number, end: number, pos: number, outEnd: number, dictStart: number): number;
+}
+
+const PAGE = 65536;
+/**
+ * Memory a finished value may leave behind. WebAssembly memory only grows, so after a value that
+ * needed more (a large page, up to maxBytes) the instance is dropped and the next value gets a
+ * fresh one of two pages; cached values under a few MB reuse one instance for ever.
+ */
+const RETAINED_BYTES = 8 * 1024 * 1024;
+
+let compiled: WebAssembly.Module | undefined;
+let instance: LzmaChunkExports | undefined;
+
+function decoderInstance(): LzmaChunkExports {
+  // Compiled on first use: a service with no xz values never pays for it.
+  compiled ??= new WebAssembly.Module(Buffer.from(LZMA_CHUNK_WASM, 'base64'));
+  instance ??= new WebAssembly.Instance(compiled, {}).exports as unknown as LzmaChunkExports;
+  return instance;
+}
+
+/** Bytes of WebAssembly memory the decoder holds between values (0 before its first xz value). */
+export function lzmaMemoryBytes(): number {
+  return instance?.memory.buffer.byteLength ?? 0;
+}
+
+/**
+ * The WebAssembly LZMA decoder (wasm/lzma-chunk.ts) with one xz value's compressed bytes copied
+ * into its memory. LZMA2 (lzma2.ts) decodes each block into that memory, where the block's
+ * earlier output serves as the dictionary, then takes the block's bytes out with blockOutput().
+ * One per decompressXz call, used synchronously and released when the value is done: decoding is
+ * never re-entered, so the module's single instance serves every call in turn.
+ */
+export class LzmaChunkDecoder {
+  private readonly wasm = decoderInstance();
+  private readonly inputBase: number;
+  private readonly outputBase: number;
+  /** Bytes of the current block decoded so far, from outputBase. */
+  private blockBytes = 0;
+
+  constructor(input: Uint8Array) {
+    this.inputBase = this.wasm.INPUT_BASE.value as number;
+    this.outputBase = this.inputBase + input.length;
+    this.ensureMemory(this.outputBase);
+    this.memory().set(input, this.inputBase);
+  }
+
+  /** Output of the current block so far, in bytes. */
+  get blockLength(): number {
+    return this.blockBytes;
+  }
+
+  /** Starts a block: its output begins empty (xz blocks share no dictionary). */
+  startBlock(): void {
+    this.blockBytes = 0;
+  }
+
+  /** LZMA2's properties byte: (pb * 5 + lp) * 9 + lc, with lc + lp ≤ 4. */
+  setProperties(byte: number): void {
+    if (byte > (4 * 5 + 4) * 9 + 8) throw corrupt();
+    const lc = byte % 9;
+    const lp = Math.floor(byte / 9) % 5;
+    const pb = Math.floor(byte / 45);
+    if (lc + lp > 4) throw corrupt();
+    this.wasm.setProperties(lc, lp, pb);
+  }
+
+  /** Resets probabilities, state and distances (an LZMA2 state reset). */
+  reset(): void {
+    this.wasm.reset();
+  }
+
+  /**
+   * Decodes the LZMA chunk at input[start, end) into the block's next `size` bytes; matches reach
+   * back no further than block offset `dictStart`. The caller has checked `size` against the cap.
+   */
+  decodeChunk(start: number, end: number, size: number, dictStart: number): void {
+    const pos = this.outputBase + this.blockBytes;
+    this.ensureMemory(pos + size);
+    // Every read and write is checked against its bounds inside, so a trap (an access outside
+    // the decoder's memory) would be a bug in it, and surfaces like any bug (decode-value.ts).
+    const result = this.wasm.decodeChunk(this.inputBase + start, this.inputBase + end, pos, pos + size, this.outputBase + dictStart);
+    if (result === this.wasm.CORRUPT.value) throw corrupt();
+    this.blockBytes += size;
+  }
+
+  /** Appends an uncompressed chunk, input[start, start + size), to the block. */
+  copyStored(start: number, size: number): void {
+    const pos = this.outputBase + this.blockBytes;
+    this.ensureMemory(pos + size);
+    this.memory().copyWithin(pos, this.inputBase + start, this.inputBase + start + size);
+    this.blockBytes += size;
+  }
+
+  /** The block's output: a view into the decoder's memory, valid until its next call. */
+  blockOutput(): Uint8Array {
+    return this.memory().subarray(this.outputBase, this.outputBase + this.blockBytes);
+  }
+
+  /** Done with this value: drops the instance if the value grew its memory past RETAINED_BYTES. */
+  release(): void {
+    if (instance === this.wasm && this.wasm.memory.buffer.byteLength > RETAINED_BYTES) instance = undefined;
+  }
+
+  private memory(): Uint8Array {
+    // A fresh view each time: growing the memory detaches the old buffer.
+    return new Uint8Array(this.wasm.memory.buffer);
+  }
+
+  private ensureMemory(bytes: number): void {
+    const have = this.wasm.memory.buffer.byteLength;
+    if (bytes <= have) return;
+    // Exactly what is needed: the caller has checked it against maxBytes, and growing rarely
+    // moves the memory (V8 reserves address space for it).
+    const pages = Math.ceil((bytes - have) / PAGE);
+    this.wasm.memory.grow(pages);
+  }
+}

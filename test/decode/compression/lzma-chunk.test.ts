@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compileLzmaChunk, moduleText, repoRoot, TARGET } from '../../../scripts/build-wasm.js';
+import { lzmaMemoryBytes } from '../../../src/decode/compression/lzma-chunk.js';
+import { decompressXz } from '../../../src/decode/compression/xz.js';
+import { DecodeError } from '../../../src/decode/decode-error.js';
+import { MiB } from '../helpers/fixtures.js';
+
+const xz = (file: string): Uint8Array => new Uint8Array(readFileSync(new URL(`../../fixtures/decode/xz/${file}`, import.meta.url)));
+
+describe('the WebAssembly LZMA decoder', () => {
+  it('is committed as exactly what wasm/lzma-chunk.ts compiles to', async () => {
+    const committed = readFileSync(`${repoRoot()}/${TARGET}`, 'utf8');
+    expect(committed).toBe(moduleText(await compileLzmaChunk()));
+  }, 60_000);
+
+  it('gives back the memory a large value made it grow, and keeps a small one', () => {
+    // 200 MB of zeros, stopped at a 32 MiB cap: the decoder's memory grows to about the cap.
+    expect(() => decompressXz(xz('zeros-200m.xz'), 32 * MiB)).toThrow(DecodeError);
+    expect(lzmaMemoryBytes()).toBe(0);
+    expect(decompressXz(xz('sample-crc64.xz'), MiB).length).toBe(40);
+    const small = lzmaMemoryBytes();
+    expect(small).toBeGreaterThan(0);
+    expect(small).toBeLessThanOrEqual(256 * 1024);
+    expect(decompressXz(xz('page-two-chunks.xz'), 4 * MiB).length).toBe(2389441);
+    // 2.4 MB decoded in place is under the 8 MiB kept between values: the instance stays.
+    expect(lzmaMemoryBytes()).toBeGreaterThan(2389441);
+  });
+});
