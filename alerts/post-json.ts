@@ -75,12 +75,12 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 }
 
 /**
- * The common rule (SPEC §6): 429, 5xx and 408 are retried (honouring Retry-After); any other
- * non-success is permanent. `what` names the provider in the message.
+ * The common rule (SPEC §6): 429 and 5xx are retried (honouring Retry-After); any other
+ * non-success, 408 included, is permanent and recorded. `what` names the provider in the message.
  */
 export function failureFor(what: string, r: PostResult): DeliveryFailure {
   const detail = r.body.trim() ? `: ${oneLine(r.body)}` : '';
-  const retryable = r.status === 429 || r.status === 408 || r.status >= 500;
+  const retryable = r.status === 429 || r.status >= 500;
   return new DeliveryFailure(`${what} answered ${r.status}${detail}`, { retryable, status: r.status, retryAfterMs: retryable ? r.retryAfterMs : undefined });
 }
 

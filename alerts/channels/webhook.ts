@@ -65,7 +65,7 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-/** Send one notification: 2xx is success, 408/429/5xx are retried, other 4xx permanent. */
+/** Send one notification: 2xx is success, 429/5xx are retried, other 4xx permanent. */
 export async function sendWebhook(target: { url: string; secret?: string }, body: WebhookBody, delivery: string, timeoutMs?: number): Promise<void> {
   const text = JSON.stringify(body);
   const timestamp = String(Math.floor(Date.now() / 1000));

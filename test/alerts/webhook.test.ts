@@ -95,12 +95,15 @@ describe('generic webhook', () => {
     expect(world.deliveries.filter((d) => d.channel === 'webhook').map((d) => d.outcome)).toEqual(expect.arrayContaining(['retried', 'retried', 'sent']));
   });
 
-  it('records a 4xx other than 429 as a permanent failure without retrying', async () => {
-    hook.script({ status: 403, body: 'forbidden' });
+  it.each([
+    [403, 'forbidden'],
+    [408, 'request timeout'],
+  ])('records a %i (a 4xx other than 429) as a permanent failure without retrying', async (status, text) => {
+    hook.script({ status, body: text });
     alerting = await world.start(world.config(`  groupWait: 0ms\n  webhook: { url: "${hook.url}", secret: ${SECRET} }`));
     const id = await openIncident(world, [leak('project:globex:3001', 'acme', 'globex', 'refused')]);
     const row = await waitFor('the failure recorded', async () => (await notificationRows(world, id)).find((n) => n.status === 'failed'));
-    expect(row).toMatchObject({ attempts: 1, last_error: 'webhook answered 403: forbidden' });
+    expect(row).toMatchObject({ attempts: 1, last_error: `webhook answered ${status}: ${text}` });
     await new Promise((r) => setTimeout(r, 400));
     expect(hook.requests).toHaveLength(1);
   });

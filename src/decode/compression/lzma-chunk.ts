@@ -13,6 +13,13 @@ interface LzmaChunkExports {
   decodeChunk(start: number, end: number, pos: number, outEnd: number, dictStart: number): number;
 }
 
+/** One instance, with its constants read once (a Global's value is a call into V8 each time). */
+interface LzmaChunkInstance {
+  exports: LzmaChunkExports;
+  inputBase: number;
+  corrupt: number;
+}
+
 const PAGE = 65536;
 /**
  * Memory a finished value may leave behind. WebAssembly memory only grows, so after a value that
@@ -22,18 +29,20 @@ const PAGE = 65536;
 const RETAINED_BYTES = 8 * 1024 * 1024;
 
 let compiled: WebAssembly.Module | undefined;
-let instance: LzmaChunkExports | undefined;
+let instance: LzmaChunkInstance | undefined;
 
-function decoderInstance(): LzmaChunkExports {
+function decoderInstance(): LzmaChunkInstance {
+  if (instance) return instance;
   // Compiled on first use: a service with no xz values never pays for it.
   compiled ??= new WebAssembly.Module(Buffer.from(LZMA_CHUNK_WASM, 'base64'));
-  instance ??= new WebAssembly.Instance(compiled, {}).exports as unknown as LzmaChunkExports;
+  const exports = new WebAssembly.Instance(compiled, {}).exports as unknown as LzmaChunkExports;
+  instance = { exports, inputBase: exports.INPUT_BASE.value as number, corrupt: exports.CORRUPT.value as number };
   return instance;
 }
 
 /** Bytes of WebAssembly memory the decoder holds between values (0 before its first xz value). */
 export function lzmaMemoryBytes(): number {
-  return instance?.memory.buffer.byteLength ?? 0;
+  return instance?.exports.memory.buffer.byteLength ?? 0;
 }
 
 /**
@@ -44,14 +53,14 @@ export function lzmaMemoryBytes(): number {
  * never re-entered, so the module's single instance serves every call in turn.
  */
 export class LzmaChunkDecoder {
-  private readonly wasm = decoderInstance();
-  private readonly inputBase: number;
+  private readonly instance = decoderInstance();
+  private readonly wasm = this.instance.exports;
+  private readonly inputBase = this.instance.inputBase;
   private readonly outputBase: number;
   /** Bytes of the current block decoded so far, from outputBase. */
   private blockBytes = 0;
 
   constructor(input: Uint8Array) {
-    this.inputBase = this.wasm.INPUT_BASE.value as number;
     this.outputBase = this.inputBase + input.length;
     this.ensureMemory(this.outputBase);
     this.memory().set(input, this.inputBase);
@@ -92,7 +101,7 @@ export class LzmaChunkDecoder {
     // Every read and write is checked against its bounds inside, so a trap (an access outside
     // the decoder's memory) would be a bug in it, and surfaces like any bug (decode-value.ts).
     const result = this.wasm.decodeChunk(this.inputBase + start, this.inputBase + end, pos, pos + size, this.outputBase + dictStart);
-    if (result === this.wasm.CORRUPT.value) throw corrupt();
+    if (result === this.instance.corrupt) throw corrupt();
     this.blockBytes += size;
   }
 
@@ -111,7 +120,7 @@ export class LzmaChunkDecoder {
 
   /** Done with this value: drops the instance if the value grew its memory past RETAINED_BYTES. */
   release(): void {
-    if (instance === this.wasm && this.wasm.memory.buffer.byteLength > RETAINED_BYTES) instance = undefined;
+    if (instance === this.instance && this.wasm.memory.buffer.byteLength > RETAINED_BYTES) instance = undefined;
   }
 
   private memory(): Uint8Array {
