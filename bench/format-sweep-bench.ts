@@ -1,5 +1,5 @@
 /**
- * `npm run bench:format-sweep [-- --keys 200000 --rounds 3 --port 6391]`: whole sweeps
+ * `npm run bench:format-sweep [-- --keys 200000 --rounds 3 --port 6391 --only json,xz --node-flags "…"]`: whole sweeps
  * (`runScan`, sweep.rate 0, count 1000, 4 batches in flight) of the same keyspace holding each
  * framework's bytes in turn, against the same sweep of JSON values — issue 5's target measured as
  * it is stated ("no format's decode cost caps a sweep below half the JSON figure"), in one run.
@@ -150,7 +150,11 @@ async function main(): Promise<void> {
   }
   const keys = Number(arg('keys', '200000'));
   const rounds = Number(arg('rounds', '3'));
-  const formats = sweepFormats();
+  // --only: rows whose label contains one of these words (JSON, the baseline, always runs);
+  // --node-flags: V8/Node flags for the sweeping child processes, for investigations.
+  const only = arg('only', '').split(',').filter(Boolean).map((w) => w.toLowerCase());
+  const formats = sweepFormats().filter((f, i) => i === 0 || only.length === 0 || only.some((w) => f.label.toLowerCase().includes(w)));
+  const nodeFlags = arg('node-flags', '').split(' ').filter(Boolean);
   const server = await startBenchRedis(Number(arg('port', '6391')));
   const redis = new Redis(server.url);
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
@@ -164,7 +168,7 @@ async function main(): Promise<void> {
       const order = formats.map((_, i) => formats[(i + r) % formats.length]!);
       for (const f of order) {
         await storeValues(redis, keys, f);
-        const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--phase', '--redis-url', server.url, '--format', f.format], { encoding: 'utf8', maxBuffer: 1 << 20 });
+        const out = execFileSync(process.execPath, [...nodeFlags, fileURLToPath(import.meta.url), '--phase', '--redis-url', server.url, '--format', f.format], { encoding: 'utf8', maxBuffer: 1 << 20 });
         const res = JSON.parse(out) as PhaseResult;
         if (res.keys < keys) throw new Error(`${f.label}: the sweep saw only ${res.keys} of ${keys} keys`);
         if (res.problems !== 0) throw new Error(`${f.label}: ${res.problems} findings or unchecked keys on a clean keyspace`);

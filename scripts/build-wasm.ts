@@ -2,7 +2,7 @@
  * `npm run build:wasm`: compiles wasm/lzma-chunk.ts (AssemblyScript) to WebAssembly and writes it,
  * base64, into src/decode/compression/lzma-chunk-wasm.ts, so the service needs no compiler and no
  * file beside its JavaScript at run time. `npm run build:wasm -- --check` only compares, and
- * test/decode/compression/lzma-chunk-wasm.test.ts does the same: the committed module is always
+ * test/decode/compression/lzma-chunk.test.ts does the same: the committed module is always
  * the one its source compiles to.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ const FLAGS = ['-O3', '--runtime', 'stub', '--noAssert', '--initialMemory', '2']
 /** The repository root, whether this runs from scripts/ (tests) or dist/scripts/ (npm run). */
 export function repoRoot(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  return basename(dirname(here)) === 'dist' ? resolve(here, '../..') : resolve(here, '..');
+  return basename(here) === 'scripts' && basename(dirname(here)) === 'dist' ? resolve(here, '../..') : resolve(here, '..');
 }
 
 /** Compiles the AssemblyScript source to a WebAssembly binary, in memory. */

@@ -1,7 +1,7 @@
 /**
  * The LZMA decoder beneath LZMA2 (xz), in AssemblyScript, compiled to WebAssembly by
  * `npm run build:wasm` into src/decode/compression/lzma-chunk-wasm.ts (test/decode/compression/
- * lzma-chunk-wasm.test.ts checks the committed module is what this file compiles to). Written from
+ * lzma-chunk.test.ts checks the committed module is what this file compiles to). Written from
  * the LZMA specification in the LZMA SDK (lzma-specification.txt) and XZ Embedded's
  * xz_dec_lzma2.c, whose stricter checks it follows: the range coder normalises before each bit,
  * and a chunk must end exactly on its compressed size with the coder's code at 0.

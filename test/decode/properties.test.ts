@@ -31,6 +31,7 @@ const KNOWN_DETAILS: Record<string, string[]> = {
     'lz4 dictionaries are not supported',
     String.raw`(truncated|corrupt) xz stream`,
     'xz integrity check failed',
+    String.raw`xz value too large to decode \(4 GiB\)`,
     String.raw`unsupported xz (filter|integrity check)`,
     String.raw`more than \d+ compression layers`,
     String.raw`(JSON|msgpack) nesting deeper than \d+`,

@@ -22,6 +22,11 @@ interface LzmaChunkInstance {
 
 const PAGE = 65536;
 /**
+ * WebAssembly memory is 32-bit: 65,536 pages at most. One page short of that keeps every address
+ * the decoder is given, `outEnd` included, below 2^32.
+ */
+const MAX_MEMORY_BYTES = (65536 - 1) * PAGE;
+/**
  * Memory a finished value may leave behind. WebAssembly memory only grows, so after a value that
  * needed more (a large page, up to maxBytes) the instance is dropped and the next value gets a
  * fresh one of two pages; cached values under a few MB reuse one instance for ever.
@@ -131,6 +136,8 @@ export class LzmaChunkDecoder {
   private ensureMemory(bytes: number): void {
     const have = this.wasm.memory.buffer.byteLength;
     if (bytes <= have) return;
+    // Only with a cap near 4 GiB: the value is refused, never wrapped around.
+    if (bytes > MAX_MEMORY_BYTES) throw undecodable('xz value too large to decode (4 GiB)');
     // Exactly what is needed: the caller has checked it against maxBytes, and growing rarely
     // moves the memory (V8 reserves address space for it).
     const pages = Math.ceil((bytes - have) / PAGE);

@@ -153,7 +153,8 @@ function decodeStream(bytes: Uint8Array, at: number, lzma: LzmaChunkDecoder, out
  * stream padding, any number of blocks, the LZMA2 filter, and CRC32, CRC64 or SHA-256 checks, all
  * verified (block and index CRC32s too). Output is capped at maxBytes: each LZMA2 chunk's stated
  * size is checked against it before the chunk is decoded, so a bomb stops at the cap, in time and
- * memory. LZMA itself runs in WebAssembly (lzma-chunk.ts).
+ * memory. LZMA itself runs in WebAssembly (lzma-chunk.ts), and each finished block is copied into
+ * the capped output, so a bomb's peak is about its input plus twice maxBytes.
  */
 export function decompressXz(bytes: Uint8Array, maxBytes: number): Uint8Array {
   // Sized by the first block's output (a cached value is one block); it doubles up to maxBytes

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileLzmaChunk, moduleText, repoRoot, TARGET } from '../../../scripts/build-wasm.js';
-import { lzmaMemoryBytes } from '../../../src/decode/compression/lzma-chunk.js';
+import { LzmaChunkDecoder, lzmaMemoryBytes } from '../../../src/decode/compression/lzma-chunk.js';
 import { decompressXz } from '../../../src/decode/compression/xz.js';
 import { DecodeError } from '../../../src/decode/decode-error.js';
 import { MiB } from '../helpers/fixtures.js';
@@ -25,5 +25,14 @@ describe('the WebAssembly LZMA decoder', () => {
     expect(decompressXz(xz('page-two-chunks.xz'), 4 * MiB).length).toBe(2389441);
     // 2.4 MB decoded in place is under the 8 MiB kept between values: the instance stays.
     expect(lzmaMemoryBytes()).toBeGreaterThan(2389441);
+  });
+
+  it('refuses a chunk that would take its 32-bit memory past 4 GiB, before growing it', () => {
+    // Reachable only with a cap near 4 GiB; the addresses would otherwise wrap around.
+    const decoder = new LzmaChunkDecoder(xz('sample-crc64.xz'));
+    const before = lzmaMemoryBytes();
+    expect(() => decoder.decodeChunk(0, 5, 2 ** 32 - 1, 0)).toThrow(new DecodeError('undecodable', 'xz value too large to decode (4 GiB)'));
+    expect(lzmaMemoryBytes()).toBe(before);
+    decoder.release();
   });
 });
