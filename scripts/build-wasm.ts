@@ -14,9 +14,10 @@ export const SOURCE = 'wasm/lzma-chunk.ts';
 export const TARGET = 'src/decode/compression/lzma-chunk-wasm.ts';
 /**
  * -O3, no runtime (the decoder allocates nothing), no assertions (it checks its own bounds and
- * returns CORRUPT), two pages of memory for the probabilities and their template.
+ * returns CORRUPT), three pages of memory for the probabilities, their template and the CRC-64
+ * tables (the input starts on the third).
  */
-const FLAGS = ['-O3', '--runtime', 'stub', '--noAssert', '--initialMemory', '2'];
+const FLAGS = ['-O3', '--runtime', 'stub', '--noAssert', '--initialMemory', '3'];
 
 /** The repository root, whether this runs from scripts/ (tests) or dist/scripts/ (npm run). */
 export function repoRoot(): string {

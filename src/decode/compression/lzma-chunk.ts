@@ -11,6 +11,7 @@ interface LzmaChunkExports {
   setProperties(lc: number, lp: number, pb: number): void;
   reset(): void;
   decodeChunk(start: number, end: number, pos: number, outEnd: number, dictStart: number): number;
+  crc64Matches(start: number, end: number, expected: number): number;
 }
 
 /** One instance, with its constants read once (a Global's value is a call into V8 each time). */
@@ -29,7 +30,7 @@ const MAX_MEMORY_BYTES = (65536 - 1) * PAGE;
 /**
  * Memory a finished value may leave behind. WebAssembly memory only grows, so after a value that
  * needed more (a large page, up to maxBytes) the instance is dropped and the next value gets a
- * fresh one of two pages; cached values under a few MB reuse one instance for ever.
+ * fresh one of three pages; cached values under a few MB reuse one instance for ever.
  */
 const RETAINED_BYTES = 8 * 1024 * 1024;
 
@@ -64,11 +65,14 @@ export class LzmaChunkDecoder {
   private readonly outputBase: number;
   /** Bytes of the current block decoded so far, from outputBase. */
   private blockBytes = 0;
+  /** A view of the memory, made again whenever growing it detaches the old buffer. */
+  private view: Uint8Array;
 
   constructor(input: Uint8Array) {
     this.outputBase = this.inputBase + input.length;
+    this.view = new Uint8Array(this.wasm.memory.buffer);
     this.ensureMemory(this.outputBase);
-    this.memory().set(input, this.inputBase);
+    this.view.set(input, this.inputBase);
   }
 
   /** Output of the current block so far, in bytes. */
@@ -114,23 +118,26 @@ export class LzmaChunkDecoder {
   copyStored(start: number, size: number): void {
     const pos = this.outputBase + this.blockBytes;
     this.ensureMemory(pos + size);
-    this.memory().copyWithin(pos, this.inputBase + start, this.inputBase + start + size);
+    this.view.copyWithin(pos, this.inputBase + start, this.inputBase + start + size);
     this.blockBytes += size;
   }
 
   /** The block's output: a view into the decoder's memory, valid until its next call. */
   blockOutput(): Uint8Array {
-    return this.memory().subarray(this.outputBase, this.outputBase + this.blockBytes);
+    return this.view.subarray(this.outputBase, this.outputBase + this.blockBytes);
+  }
+
+  /**
+   * Whether the CRC-64 of the block's output equals the 8 bytes at input[at] (xz's CRC64 check).
+   * The caller has checked those bytes are within the input.
+   */
+  crc64Matches(at: number): boolean {
+    return this.wasm.crc64Matches(this.outputBase, this.outputBase + this.blockBytes, this.inputBase + at) !== 0;
   }
 
   /** Done with this value: drops the instance if the value grew its memory past RETAINED_BYTES. */
   release(): void {
     if (instance === this.instance && this.wasm.memory.buffer.byteLength > RETAINED_BYTES) instance = undefined;
-  }
-
-  private memory(): Uint8Array {
-    // A fresh view each time: growing the memory detaches the old buffer.
-    return new Uint8Array(this.wasm.memory.buffer);
   }
 
   private ensureMemory(bytes: number): void {
@@ -142,5 +149,6 @@ export class LzmaChunkDecoder {
     // moves the memory (V8 reserves address space for it).
     const pages = Math.ceil((bytes - have) / PAGE);
     this.wasm.memory.grow(pages);
+    this.view = new Uint8Array(this.wasm.memory.buffer);
   }
 }

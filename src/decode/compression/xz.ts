@@ -2,7 +2,7 @@ import { oversized, undecodable } from '../decode-error.js';
 import { BoundedOutput } from './bounded-output.js';
 import { LzmaChunkDecoder } from './lzma-chunk.js';
 import { decodeLzma2 } from './lzma2.js';
-import { computeCheck, crc32Of, isSupportedCheck, type XzCheckId } from './xz-check.js';
+import { CHECK_CRC64, CRC64_BYTES, computeCheck, crc32Of, isSupportedCheck, type XzCheckId } from './xz-check.js';
 
 const truncated = () => undecodable('truncated xz stream');
 const corrupt = () => undecodable('corrupt xz stream');
@@ -91,10 +91,18 @@ function decodeBlock(bytes: Uint8Array, at: number, check: XzCheckId, lzma: Lzma
   const paddedEnd = dataEnd + ((4 - (actualCompressed % 4)) % 4);
   if (paddedEnd > bytes.length) throw truncated();
   if (!allZero(bytes, dataEnd, paddedEnd)) throw corrupt();
-  const expected = computeCheck(check, output.result(), outStart, output.length);
-  if (!sameBytes(bytes, paddedEnd, expected)) throw checkFailed();
-  const record = { unpaddedSize: headerSize + actualCompressed + expected.length, uncompressedSize: actualUncompressed };
-  return [record, paddedEnd + expected.length];
+  let checkSize: number;
+  if (check === CHECK_CRC64) {
+    checkSize = CRC64_BYTES;
+    if (paddedEnd + checkSize > bytes.length) throw truncated();
+    if (!lzma.crc64Matches(paddedEnd)) throw checkFailed();
+  } else {
+    const expected = computeCheck(check, output.result(), outStart, output.length);
+    if (!sameBytes(bytes, paddedEnd, expected)) throw checkFailed();
+    checkSize = expected.length;
+  }
+  const record = { unpaddedSize: headerSize + actualCompressed + checkSize, uncompressedSize: actualUncompressed };
+  return [record, paddedEnd + checkSize];
 }
 
 /** Reads and verifies the index at `at` against the blocks decoded; returns its end offset. */

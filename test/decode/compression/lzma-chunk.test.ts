@@ -35,4 +35,20 @@ describe('the WebAssembly LZMA decoder', () => {
     expect(lzmaMemoryBytes()).toBe(before);
     decoder.release();
   });
+
+  it('computes CRC-64/XZ as xz does, over a block in its memory', () => {
+    // The standard check value of CRC-64/XZ over "123456789" is 0x995dc9bbdf1939fa, stored
+    // little-endian after the block. Nine bytes: one slice of eight and one byte on its own.
+    const input = Buffer.concat([Buffer.from('123456789'), Buffer.from('fa3919dfbbc95d99', 'hex')]);
+    const decoder = new LzmaChunkDecoder(input);
+    decoder.startBlock();
+    decoder.copyStored(0, 9);
+    expect(decoder.crc64Matches(9)).toBe(true);
+    input[0] = 0x30; // a different block, the same stored check
+    const other = new LzmaChunkDecoder(input);
+    other.startBlock();
+    other.copyStored(0, 9);
+    expect(other.crc64Matches(9)).toBe(false);
+    other.release();
+  });
 });
