@@ -1,9 +1,9 @@
 /**
  * `npm run build:wasm`: compiles wasm/lzma-chunk.ts (AssemblyScript) to WebAssembly and writes it,
  * base64, into src/decode/compression/lzma-chunk-wasm.ts, so the service needs no compiler and no
- * file beside its JavaScript at run time. `npm run build:wasm -- --check` only compares, and
- * test/decode/compression/lzma-chunk.test.ts does the same: the committed module is always
- * the one its source compiles to.
+ * file beside its JavaScript at run time. `node dist/scripts/build-wasm.js --check` (after
+ * `npm run build`) only compares, and test/decode/compression/lzma-chunk.test.ts does the same:
+ * the committed module is always the one its source compiles to.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
