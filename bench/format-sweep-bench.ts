@@ -15,21 +15,18 @@
  * (a hash, not a string); bench:decode has both, each decoding at about JSON's rate.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { deflateSync } from 'node:zlib';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { parseConfigText } from '../src/config/load-config.js';
 import { openScanSession } from '../src/scan/open-scan-context.js';
 import { runScan } from '../src/scan/run-scan.js';
 import { startBenchRedis } from './bench-env.js';
+import { retenanted, xzOf, zlibOf } from './like-for-like-values.js';
 import { BENCH_TENANTS, seedBench, tenantId } from './seed-bench.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const FIXTURES = new URL('../../test/fixtures/frameworks/like-for-like/', import.meta.url);
-const RECORD_TENANT = Buffer.from('tenant-042');
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -43,33 +40,6 @@ interface SweepFormat {
   valueFor(tenant: string): Buffer;
 }
 
-/** The fixture with the record's tenant replaced (same length, so every length prefix holds). */
-function retenanted(file: string): (tenant: string) => Buffer {
-  const bytes = readFileSync(new URL(file, FIXTURES));
-  const at = bytes.indexOf(RECORD_TENANT);
-  if (at < 0 || bytes.indexOf(RECORD_TENANT, at + 1) >= 0) throw new Error(`${file}: expected the record's tenant exactly once`);
-  return (tenant) => {
-    const t = Buffer.from(tenant);
-    if (t.length !== RECORD_TENANT.length) throw new Error(`tenant ${tenant} is not ${RECORD_TENANT.length} bytes`);
-    const out = Buffer.from(bytes);
-    t.copy(out, at);
-    return out;
-  };
-}
-
-/** xz (Python's lzma.compress, what django-redis's LzmaCompressor calls) of each tenant's pickle. */
-function xzPickles(pickleFor: (tenant: string) => Buffer): ((tenant: string) => Buffer) | undefined {
-  const tenants = Array.from({ length: BENCH_TENANTS }, (_, t) => tenantId(t));
-  const input = JSON.stringify(tenants.map((t) => pickleFor(t).toString('hex')));
-  try {
-    const out = execFileSync('python3', ['-c', 'import json,lzma,sys\nprint(json.dumps([lzma.compress(bytes.fromhex(h)).hex() for h in json.load(sys.stdin)]))'], { input, encoding: 'utf8', maxBuffer: 64 << 20 });
-    const blobs = new Map(tenants.map((t, i) => [t, Buffer.from((JSON.parse(out) as string[])[i]!, 'hex')]));
-    return (tenant) => blobs.get(tenant)!;
-  } catch {
-    return undefined;
-  }
-}
-
 function sweepFormats(): SweepFormat[] {
   const pickle = retenanted('pickle.bin');
   const formats: SweepFormat[] = [
@@ -78,9 +48,9 @@ function sweepFormats(): SweepFormat[] {
     { label: 'MessagePack', format: 'msgpack', valueFor: retenanted('msgpack.bin') },
     { label: 'pickle 4 (django-redis)', format: 'pickle', valueFor: pickle },
     { label: 'pickle 5 (Flask-Caching)', format: 'pickle', valueFor: retenanted('pickle-cachelib.bin') },
-    { label: 'pickle 4 + zlib (django-redis)', format: 'pickle', valueFor: (t) => deflateSync(pickle(t)) },
+    { label: 'pickle 4 + zlib (django-redis)', format: 'pickle', valueFor: zlibOf(pickle) },
   ];
-  const xz = xzPickles(pickle);
+  const xz = xzOf(pickle, Array.from({ length: BENCH_TENANTS }, (_, t) => tenantId(t)));
   if (xz) formats.push({ label: 'pickle 4 + xz (django-redis)', format: 'pickle', valueFor: xz });
   else process.stderr.write('python3 with lzma not found: the xz row is skipped\n');
   formats.push(
