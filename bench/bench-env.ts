@@ -4,6 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 
+/** Postgres for the benchmarks: DATABASE_URL, or the local test database (user named, as CI needs). */
+export const BENCH_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The value after `--name` on the command line, or `fallback`. */
+export function benchArg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
 /**
  * A Redis server of the benchmark's own, so INFO cpu measures only the benchmark's work and
  * the user's Redis is never filled with a million keys.

@@ -18,12 +18,11 @@ import { isDeepStrictEqual } from 'node:util';
 import { decodeValue, type DecodeOptions } from '../src/decode/decode-value.js';
 import type { CompressionName, FormatName } from '../src/types.js';
 import { variantsOf } from './like-for-like-values.js';
-import { BENCH_TENANTS, tenantId } from './seed-bench.js';
+import { BENCH_TENANT_IDS } from './seed-bench.js';
 
 const ROOT = 'test/fixtures/frameworks';
 const LIKE_FOR_LIKE = join(ROOT, 'like-for-like');
 const MIN_MS = 200;
-const TENANTS = Array.from({ length: BENCH_TENANTS }, (_, t) => tenantId(t));
 const ROUNDS = 5;
 /** The target: each format's keys/s at least this share of JSON's. */
 const TARGET_RATIO = 0.5;
@@ -103,7 +102,7 @@ function likeForLikeRows(sweepKeysPerSec: number): string[] {
     // One variant per bench tenant, cycled: on one value over and over, the CPU's branch
     // predictor learns an entropy decoder's bits (LZMA ran ~1.5× faster so). go-redis/cache's S2
     // bytes cannot be re-tenanted, so that row still decodes its one value.
-    const variants = variantsOf(f.file, TENANTS);
+    const variants = variantsOf(f.file, BENCH_TENANT_IDS);
     return { ...f, bytes, values: variants ?? [bytes], opts };
   });
   const measured = measureRows(rows);

@@ -22,16 +22,11 @@ import pg from 'pg';
 import { parseConfigText } from '../src/config/load-config.js';
 import { openScanSession } from '../src/scan/open-scan-context.js';
 import { runScan } from '../src/scan/run-scan.js';
-import { startBenchRedis } from './bench-env.js';
+import { BENCH_DATABASE_URL, benchArg, startBenchRedis } from './bench-env.js';
 import { retenanted, xzOf, zlibOf } from './like-for-like-values.js';
-import { BENCH_TENANTS, seedBench, tenantId } from './seed-bench.js';
+import { BENCH_TENANT_IDS, BENCH_TENANTS, seedBench, tenantId } from './seed-bench.js';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
 
 interface SweepFormat {
   label: string;
@@ -50,7 +45,7 @@ function sweepFormats(): SweepFormat[] {
     { label: 'pickle 5 (Flask-Caching)', format: 'pickle', valueFor: retenanted('pickle-cachelib.bin') },
     { label: 'pickle 4 + zlib (django-redis)', format: 'pickle', valueFor: zlibOf(pickle) },
   ];
-  const xz = xzOf(pickle, Array.from({ length: BENCH_TENANTS }, (_, t) => tenantId(t)));
+  const xz = xzOf(pickle, BENCH_TENANT_IDS);
   if (xz) formats.push({ label: 'pickle 4 + xz (django-redis)', format: 'pickle', valueFor: xz });
   else process.stderr.write('python3 with lzma not found: the xz row is skipped\n');
   formats.push(
@@ -88,7 +83,7 @@ interface PhaseResult {
 async function runPhase(redisUrl: string, format: string): Promise<PhaseResult> {
   const config = parseConfigText(
     `cache: { url: "${redisUrl}" }
-source: { url: "${DATABASE_URL}", statementTimeout: 30s }
+source: { url: "${BENCH_DATABASE_URL}", statementTimeout: 30s }
 sweep: { rate: 0, count: 1000 }
 patterns:
   - name: project
@@ -115,19 +110,19 @@ patterns:
 
 async function main(): Promise<void> {
   if (process.argv.includes('--phase')) {
-    process.stdout.write(JSON.stringify(await runPhase(arg('redis-url', ''), arg('format', 'json'))));
+    process.stdout.write(JSON.stringify(await runPhase(benchArg('redis-url', ''), benchArg('format', 'json'))));
     return;
   }
-  const keys = Number(arg('keys', '200000'));
-  const rounds = Number(arg('rounds', '3'));
+  const keys = Number(benchArg('keys', '200000'));
+  const rounds = Number(benchArg('rounds', '3'));
   // --only: rows whose label contains one of these words (JSON, the baseline, always runs);
   // --node-flags: V8/Node flags for the sweeping child processes, for investigations.
-  const only = arg('only', '').split(',').filter(Boolean).map((w) => w.toLowerCase());
+  const only = benchArg('only', '').split(',').filter(Boolean).map((w) => w.toLowerCase());
   const formats = sweepFormats().filter((f, i) => i === 0 || only.length === 0 || only.some((w) => f.label.toLowerCase().includes(w)));
-  const nodeFlags = arg('node-flags', '').split(' ').filter(Boolean);
-  const server = await startBenchRedis(Number(arg('port', '6391')));
+  const nodeFlags = benchArg('node-flags', '').split(' ').filter(Boolean);
+  const server = await startBenchRedis(Number(benchArg('port', '6391')));
   const redis = new Redis(server.url);
-  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
+  const pool = new pg.Pool({ connectionString: BENCH_DATABASE_URL, max: 2 });
   try {
     process.stderr.write(`seeding ${keys} keys and their owners…\n`);
     await seedBench(redis, pool, keys);

@@ -52,10 +52,19 @@ export function xzOf(valueFor: (tenant: string) => Buffer, tenants: readonly str
  * (go-redis/cache's S2 bytes would need an S2 encoder; xz without python3).
  */
 export function variantsOf(file: string, tenants: readonly string[]): Buffer[] | undefined {
-  let valueFor: ((tenant: string) => Buffer) | undefined;
-  if (file === 'go-cache.bin') valueFor = undefined;
-  else if (file === 'pickle-zlib.bin') valueFor = zlibOf(retenanted('pickle.bin'));
-  else if (file === 'pickle-xz.bin') valueFor = xzOf(retenanted('pickle.bin'), tenants);
-  else valueFor = retenanted(file);
+  const valueFor = variantMaker(file, tenants);
   return valueFor && tenants.map(valueFor);
+}
+
+function variantMaker(file: string, tenants: readonly string[]): ((tenant: string) => Buffer) | undefined {
+  switch (file) {
+    case 'go-cache.bin':
+      return undefined;
+    case 'pickle-zlib.bin':
+      return zlibOf(retenanted('pickle.bin'));
+    case 'pickle-xz.bin':
+      return xzOf(retenanted('pickle.bin'), tenants);
+    default:
+      return retenanted(file);
+  }
 }

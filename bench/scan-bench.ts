@@ -14,16 +14,11 @@ import pg from 'pg';
 import { parseConfigText } from '../src/config/load-config.js';
 import { openScanSession } from '../src/scan/open-scan-context.js';
 import { runScan } from '../src/scan/run-scan.js';
-import { redisCpuSeconds, startBenchRedis } from './bench-env.js';
+import { BENCH_DATABASE_URL, benchArg, redisCpuSeconds, startBenchRedis } from './bench-env.js';
 import { floorLoop } from './floor-loop.js';
 import { seedBench } from './seed-bench.js';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
 
 interface PhaseResult {
   keys: number;
@@ -34,7 +29,7 @@ interface PhaseResult {
 
 async function runPhase(phase: string, redisUrl: string): Promise<PhaseResult> {
   const started = performance.now();
-  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
+  const pool = new pg.Pool({ connectionString: BENCH_DATABASE_URL, max: 4 });
   let keys = 0;
   let findings = 0;
   if (phase === 'floor') {
@@ -46,7 +41,7 @@ async function runPhase(phase: string, redisUrl: string): Promise<PhaseResult> {
   } else {
     const config = parseConfigText(
       `cache: { url: "${redisUrl}" }
-source: { url: "${DATABASE_URL}", statementTimeout: 30s }
+source: { url: "${BENCH_DATABASE_URL}", statementTimeout: 30s }
 sweep: { rate: 0, count: 1000 }
 patterns:
   - name: project
@@ -57,7 +52,7 @@ patterns:
       {},
     );
     const session = await openScanSession(config);
-    const report = await runScan(session.ctx, session.cache, { concurrency: Number(arg('concurrency', '4')) });
+    const report = await runScan(session.ctx, session.cache, { concurrency: Number(benchArg('concurrency', '4')) });
     keys = report.scanned;
     findings = report.findings.length + report.unchecked.total;
     await session.close();
@@ -67,16 +62,16 @@ patterns:
 }
 
 async function main(): Promise<void> {
-  const phase = arg('phase', '');
+  const phase = benchArg('phase', '');
   if (phase) {
-    process.stdout.write(JSON.stringify(await runPhase(phase, arg('redis-url', ''))));
+    process.stdout.write(JSON.stringify(await runPhase(phase, benchArg('redis-url', ''))));
     return;
   }
-  const keys = Number(arg('keys', '1000000'));
-  const rounds = Number(arg('rounds', '2'));
-  const server = await startBenchRedis(Number(arg('port', '6390')));
+  const keys = Number(benchArg('keys', '1000000'));
+  const rounds = Number(benchArg('rounds', '2'));
+  const server = await startBenchRedis(Number(benchArg('port', '6390')));
   const redis = new Redis(server.url);
-  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
+  const pool = new pg.Pool({ connectionString: BENCH_DATABASE_URL, max: 2 });
   try {
     process.stderr.write(`seeding ${keys} keys and ${keys} project rows…\n`);
     await seedBench(redis, pool, keys, (n) => n % 200_000 === 0 && process.stderr.write(`  ${n}\n`));

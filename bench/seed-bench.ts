@@ -6,6 +6,9 @@ export const BENCH_TENANTS = 200;
 /** `tenant-007`: the benchmark's tenant ids. */
 export const tenantId = (t: number) => `tenant-${String(t).padStart(3, '0')}`;
 
+/** Every benchmark tenant's id, in order. */
+export const BENCH_TENANT_IDS: readonly string[] = Array.from({ length: BENCH_TENANTS }, (_, t) => tenantId(t));
+
 /**
  * As in the incident: the projects table is keyed by (tenant_id, id) and every tenant has
  * projects 1…N/200, so each id is owned by 200 tenants. Cache keys are `project:{tenant}:{id}`

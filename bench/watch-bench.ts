@@ -17,23 +17,19 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { execFileSync } from 'node:child_process';
+import { BENCH_DATABASE_URL, benchArg } from './bench-env.js';
 import { benchAbort } from './watch-env.js';
 import { percentile, runLatency, type LatencyResult } from './watch-latency.js';
 import { runMemory, slope, type MemoryResult } from './watch-memory.js';
 import { runScale, type ScaleResult, type ScaleRun } from './watch-scale.js';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
-const num = (name: string, fallback: number) => Number(arg(name, String(fallback)));
+const num = (name: string, fallback: number) => Number(benchArg(name, String(fallback)));
 const say = (s: string) => void process.stderr.write(s + '\n');
 
 async function main(): Promise<void> {
-  const only = new Set(arg('only', 'realtime,realtime-sweeping,polling,scale,memory').split(','));
-  const base = { databaseUrl: DATABASE_URL, port: num('port', 7461) };
+  const only = new Set(benchArg('only', 'realtime,realtime-sweeping,polling,scale,memory').split(','));
+  const base = { databaseUrl: BENCH_DATABASE_URL, port: num('port', 7461) };
   const out: string[] = [header()];
 
   if (only.has('realtime')) {

@@ -14,7 +14,24 @@ import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import { keySlot } from '../../src/cache/key-slot.js';
+
+/** Which master (its index in `masters`) serves the hash slot of `key`. */
+export function shardOfKey(cluster: Pick<RedisClusterHandle, 'masters'>, key: string): number {
+  const slot = keySlot(Buffer.from(key));
+  return cluster.masters.findIndex((m) => m.slots.some(([first, last]) => slot >= first && slot <= last));
+}
+
+/** Writes each [key, value] through a cluster client, as the application would. */
+export async function setOnCluster(cluster: Pick<RedisClusterHandle, 'masters'>, entries: readonly [string, string][]): Promise<void> {
+  const client = new Cluster(cluster.masters.map((m) => ({ host: m.host, port: m.port })));
+  try {
+    for (const [key, value] of entries) await client.set(key, value);
+  } finally {
+    await client.quit();
+  }
+}
 
 /** Where one cluster node listens. */
 export interface NodeAddress {

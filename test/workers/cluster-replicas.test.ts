@@ -1,9 +1,8 @@
-import { Cluster, Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keySlot } from '../../src/cache/key-slot.js';
 import { startService, type Service } from '../../workers/start-service.js';
 import { usePgSchema, type PgSchema } from '../helpers/pg-schema.js';
-import { startRedisCluster, type RedisClusterHandle } from '../helpers/redis-cluster.js';
+import { setOnCluster, shardOfKey, startRedisCluster, type RedisClusterHandle } from '../helpers/redis-cluster.js';
 import { useRedisDb, type RedisDb } from '../helpers/redis-db.js';
 import { seedOwners } from '../helpers/scan-fixture.js';
 import { clusterServiceConfig, quietLog, waitFor } from '../helpers/service-fixture.js';
@@ -66,15 +65,10 @@ describe('real-time checks on a Redis Cluster read from replicas', () => {
         node.disconnect();
       }
     }
-    const shardOf = (k: string) => cluster.masters.findIndex((m) => m.slots.some(([a, b]) => keySlot(Buffer.from(k)) >= a && keySlot(Buffer.from(k)) <= b));
+    const shardOf = (k: string) => shardOfKey(cluster, k);
     const written = ['project:acme:5001', 'project:acme:5002', 'project:acme:5003', 'project:acme:5004', 'project:acme:5005', 'project:acme:5006'];
     expect(new Set(written.map(shardOf)).size).toBeGreaterThan(1);
-    const client = new Cluster(cluster.masters.map((m) => ({ host: m.host, port: m.port })));
-    try {
-      for (const k of written) await client.set(k, JSON.stringify({ id: Number(k.split(':')[2]), tenant_id: 'globex' }));
-    } finally {
-      await client.quit();
-    }
+    await setOnCluster(cluster, written.map((k) => [k, JSON.stringify({ id: Number(k.split(':')[2]), tenant_id: 'globex' })]));
     // sweep.every is 1h and the first sweep saw none of them: only real time can find them.
     await waitFor('every written key confirmed', async () => {
       const rows = await state.pool.query(`select key from findings where kind = 'cross_tenant_payload' and confirmed and key = any($1)`, [written]);

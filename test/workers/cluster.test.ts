@@ -1,9 +1,7 @@
-import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keySlot } from '../../src/cache/key-slot.js';
 import { startService, type Service } from '../../workers/start-service.js';
 import { usePgSchema, type PgSchema } from '../helpers/pg-schema.js';
-import { startRedisCluster, type RedisClusterHandle } from '../helpers/redis-cluster.js';
+import { setOnCluster, shardOfKey, startRedisCluster, type RedisClusterHandle } from '../helpers/redis-cluster.js';
 import { useRedisDb, type RedisDb } from '../helpers/redis-db.js';
 import { seedOwners } from '../helpers/scan-fixture.js';
 import { clusterServiceConfig, quietLog, waitFor } from '../helpers/service-fixture.js';
@@ -24,13 +22,10 @@ beforeAll(async () => {
   await seedOwners(source.pool, source.schema);
   await source.pool.query(`insert into ${source.schema}.projects select 'acme', g, 'bulk' from generate_series(5000, ${5000 + KEYS - 1}) g`);
   state = await useStateSchema();
-  const client = new Cluster(cluster.masters.map((m) => ({ host: m.host, port: m.port })));
-  try {
-    for (let i = 0; i < KEYS; i++) await client.set(`project:acme:${5000 + i}`, JSON.stringify({ id: 5000 + i, tenant_id: 'acme' }));
-    for (const k of POISONED) await client.set(k, JSON.stringify({ id: Number(k.split(':')[2]), tenant_id: 'acme' }));
-  } finally {
-    await client.quit();
-  }
+  await setOnCluster(cluster, [
+    ...Array.from({ length: KEYS }, (_, i): [string, string] => [`project:acme:${5000 + i}`, JSON.stringify({ id: 5000 + i, tenant_id: 'acme' })]),
+    ...POISONED.map((k): [string, string] => [k, JSON.stringify({ id: Number(k.split(':')[2]), tenant_id: 'acme' })]),
+  ]);
 });
 afterAll(async () => {
   await service?.close();
@@ -52,7 +47,7 @@ describe('the watchdog on a Redis Cluster', () => {
     expect(Number(scanned.rows[0]!.scanned)).toBe(KEYS + POISONED.length);
     const flagged = await state.pool.query<{ key: string }>(`select distinct key from findings where kind = 'cross_tenant_payload' order by key`);
     expect(flagged.rows.map((r) => r.key)).toEqual([...POISONED].sort());
-    const shardOf = (k: string) => cluster.masters.findIndex((m) => m.slots.some(([a, b]) => keySlot(Buffer.from(k)) >= a && keySlot(Buffer.from(k)) <= b));
+    const shardOf = (k: string) => shardOfKey(cluster, k);
     // The planted keys live on more than one shard, so more than one walk found them.
     expect(new Set(POISONED.map(shardOf)).size).toBeGreaterThan(1);
   });
@@ -65,16 +60,11 @@ describe('the watchdog on a Redis Cluster', () => {
     const s = await startService(config, quietLog, { concurrency: 2 });
     service = s;
     await waitFor(`real-time checks on (${JSON.stringify(s.realtime?.status())})`, async () => s.realtime?.status().enabled, 15_000);
-    const shardOf = (k: string) => cluster.masters.findIndex((m) => m.slots.some(([a, b]) => keySlot(Buffer.from(k)) >= a && keySlot(Buffer.from(k)) <= b));
+    const shardOf = (k: string) => shardOfKey(cluster, k);
     // Keys of acme's own projects, now written with another tenant's data, on different shards.
     const written = ['project:acme:5001', 'project:acme:5002', 'project:acme:5003', 'project:acme:5004', 'project:acme:5005', 'project:acme:5006'];
     expect(new Set(written.map(shardOf)).size).toBeGreaterThan(1);
-    const client = new Cluster(cluster.masters.map((m) => ({ host: m.host, port: m.port })));
-    try {
-      for (const k of written) await client.set(k, JSON.stringify({ id: Number(k.split(':')[2]), tenant_id: 'globex' }));
-    } finally {
-      await client.quit();
-    }
+    await setOnCluster(cluster, written.map((k) => [k, JSON.stringify({ id: Number(k.split(':')[2]), tenant_id: 'globex' })]));
     await waitFor('every written key confirmed', async () => {
       const rows = await state.pool.query<{ key: string }>(`select key from findings where kind = 'cross_tenant_payload' and confirmed and key = any($1)`, [written]);
       return rows.rowCount === written.length;
