@@ -7,9 +7,9 @@
  * and a chunk must end exactly on its compressed size with the coder's code at 0.
  *
  * Why WebAssembly: the same decoder in TypeScript (src/decode/compression/lzma-decoder.ts, now
- * removed) spent ~12 µs on a 400-byte cached value, which held a sweep of django-redis's xz
- * pickles just under half the JSON sweep's rate (issue 5's target); compiled, it decodes that
- * value about twice as fast (BENCHMARKS.md).
+ * removed) held a sweep of django-redis's xz pickles just under half the JSON sweep's rate
+ * (issue 5's target); compiled, it costs a sweep markedly less CPU per key (bench:format-sweep,
+ * BENCHMARKS.md).
  *
  * It touches only its own linear memory, which src/decode/compression/lzma-chunk.ts lays out and
  * sizes: the probabilities at 0, their initial values at TEMPLATE, CRC-64 tables at CRC_TABLES,
@@ -758,8 +758,7 @@ export function decodeChunk(start: u32, end: u32, pos: u32, outEnd: u32, dictSta
  * CRC-64/XZ (ECMA-182, reflected), the check Python's lzma.compress writes after each block:
  * eight tables of 256 u64 for slicing by eight, table k holding the CRC of byte i followed by k
  * zero bytes. Here rather than in TypeScript because the block is already in this memory, and a
- * u64 table lookup is one load here against two 32-bit halves there (BENCHMARKS.md: ~1.2 µs of
- * a cached value's ~17 µs of xz work was this CRC).
+ * u64 table lookup is one load here against two 32-bit halves there.
  */
 const CRC_TABLES: u32 = 65536;
 const CRC64_POLY: u64 = (<u64>0xc96c5795 << 32) | 0xd7870f42;
