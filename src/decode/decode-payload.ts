@@ -17,6 +17,15 @@ export interface DecodeLimits {
 export const MAX_EMBEDDED_LEVELS = 3;
 
 /**
+ * The size check and decompression that begin every decode: what a decompression thread runs
+ * (`threads/`), so that the rest, decodePayload with compression `none`, is the same path.
+ */
+export function peelPayload(bytes: Uint8Array, compression: CompressionName, maxBytes: number): Uint8Array {
+  if (bytes.length > maxBytes) throw oversized(maxBytes, 'value size');
+  return decompress(bytes, compression, maxBytes);
+}
+
+/**
  * Decompresses then decodes one payload. Payloads found inside it (Keyv Buffers) come back
  * through here with auto compression and auto format, one level deeper each time.
  */
@@ -27,8 +36,7 @@ export function decodePayload(
   limits: DecodeLimits,
   level = 0,
 ): EmbeddedValue {
-  if (bytes.length > limits.maxBytes) throw oversized(limits.maxBytes, 'value size');
-  const plain = decompress(bytes, compression, limits.maxBytes);
+  const plain = peelPayload(bytes, compression, limits.maxBytes);
   const context: DecodeContext = {
     maxBytes: limits.maxBytes,
     maxDepth: limits.maxDepth,

@@ -6,13 +6,14 @@ import { isOwnKey } from '../cache/own-keys.js';
 import type { RateLimiter } from '../cache/shared-token-bucket.js';
 import { readTtls, readValues, type ReadRequest } from '../cache/read-values.js';
 import type { TenantwatchConfig } from '../config/validate-config.js';
-import { decodeValue } from '../decode/decode-value.js';
+import type { DecompressPool } from '../decode/threads/decompress-pool.js';
 import { judgeEntry, type UnitOwnership } from '../ownership/judge-entry.js';
 import { OwnerQueryFailed, type OwnerProbe } from '../ownership/owner-query.js';
 import { TenantLookupFailed, type TenantDirectory } from '../ownership/tenant-directory.js';
 import type { KeyRegistry } from '../registry/classify-key.js';
-import type { DecodeResult, Finding, ReadValue } from '../types.js';
+import type { Finding, ReadValue } from '../types.js';
 import type { PatternChecks } from './compile-checks.js';
+import { decodeReads } from './decode-reads.js';
 import { prepareEntry, type EntryDraft } from './prepare-entry.js';
 import { bump, emptyOutcome, type BatchOutcome } from './scan-report.js';
 
@@ -28,6 +29,8 @@ export interface CheckContext {
   patternFilter?: ReadonlySet<string>;
   /** Told how long each owner query took (the service's histogram). */
   observeOwnerQuery?: (seconds: number) => void;
+  /** Threads that decompress compressed values (the session opens and closes them). */
+  decompressor?: DecompressPool;
 }
 
 interface Pending {
@@ -39,7 +42,7 @@ interface Pending {
 
 /**
  * Check one batch of keys from one node: classify → read (rate limited, size-guarded) →
- * decode → markers → one owner query per pattern → judge. Only keys with findings cost an
+ * decode (compressed values on the decompression threads) → markers → one owner query per pattern → judge. Only keys with findings cost an
  * extra round trip (their TTL) and a hash.
  */
 export async function checkBatch(ctx: CheckContext, shard: CacheShard, keys: readonly Buffer[]): Promise<BatchOutcome> {
@@ -74,6 +77,7 @@ export async function checkBatch(ctx: CheckContext, shard: CacheShard, keys: rea
   const requests: ReadRequest[] = pending.map((p) => ({ key: p.buf, type: p.checks.config.type, field: p.checks.config.field }));
   const reads = await readValues(shard.reader, requests, ctx.config.sweep.maxValueBytes);
 
+  const decoded = await decodeReads(reads, pending.map((p) => p.checks.decode), ctx.decompressor);
   const drafts: { draft: EntryDraft; read: ReadValue; buf: Buffer }[] = [];
   pending.forEach((p, i) => {
     const read = reads[i]!;
@@ -87,7 +91,7 @@ export async function checkBatch(ctx: CheckContext, shard: CacheShard, keys: rea
       out.uncheckedKeys.push(p.key);
       return;
     }
-    drafts.push({ draft: prepareEntry(p.key, p.values, p.checks, read, decodeRead(read, p.checks)), read, buf: p.buf });
+    drafts.push({ draft: prepareEntry(p.key, p.values, p.checks, read, decoded[i]), read, buf: p.buf });
   });
 
   const unchecked = new Set<number>();
@@ -113,20 +117,6 @@ export async function checkBatch(ctx: CheckContext, shard: CacheShard, keys: rea
   out.findings = flagged.map((f) => f.finding);
   for (const f of flagged) out.keyBytes.set(f.finding.key!, f.buf);
   return out;
-}
-
-function decodeRead(read: ReadValue, checks: PatternChecks): DecodeResult | undefined {
-  const opts = checks.decode;
-  // An empty string is a cached "nothing" (negative_cache), not an undecodable payload.
-  if (read.status === 'value' && read.bytes.length === 0) return { ok: true, value: '', format: 'text' };
-  if (read.status === 'value') return decodeValue(read.bytes, opts);
-  if (read.status === 'hash') {
-    // A hash without a configured field is checked as a map of its fields' text.
-    const value: Record<string, string> = Object.create(null) as Record<string, string>;
-    for (const [f, v] of Object.entries(read.fields)) value[f] = v.toString('utf8');
-    return { ok: true, value, format: 'hash' };
-  }
-  return undefined;
 }
 
 /** One owner query per pattern for every unit of the batch that has match values. */

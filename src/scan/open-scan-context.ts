@@ -3,6 +3,7 @@ import { connectCache, type CacheConnection } from '../cache/connect-cache.js';
 import { TokenBucket } from '../cache/rate-limit.js';
 import type { RateLimiter } from '../cache/shared-token-bucket.js';
 import type { TenantwatchConfig } from '../config/validate-config.js';
+import { DecompressPool, defaultDecompressPool } from '../decode/threads/decompress-pool.js';
 import { TenantDirectory } from '../ownership/tenant-directory.js';
 import { compileRegistry } from '../registry/classify-key.js';
 import { connectSource } from '../source/connect-source.js';
@@ -18,13 +19,16 @@ export interface ScanSession {
 
 /**
  * Connect to the cache and (when a pattern needs it) the source, verify the owner tables,
- * and compile the registry: everything `scan`, `check` and the workers share.
+ * and compile the registry: everything `scan`, `check` and the workers share. `decodeThreads`
+ * sets the decompression threads (0: none; default: one fewer than the cores, at most four).
  */
-export async function openScanSession(config: TenantwatchConfig, opts: { rate?: number; bucket?: RateLimiter; patternFilter?: ReadonlySet<string>; forgetTenantsAfterMs?: number; observeOwnerQuery?: (seconds: number) => void } = {}): Promise<ScanSession> {
+export async function openScanSession(config: TenantwatchConfig, opts: { rate?: number; bucket?: RateLimiter; patternFilter?: ReadonlySet<string>; forgetTenantsAfterMs?: number; observeOwnerQuery?: (seconds: number) => void; decodeThreads?: number } = {}): Promise<ScanSession> {
   const needsSource = config.patterns.some((p) => p.owner) || config.tenants !== undefined;
   let source: pg.Pool | undefined;
   if (needsSource && config.source) source = await connectSource(config.source.url, config.source.statementTimeoutMs);
   let cache: CacheConnection | undefined;
+  // Threads start on the first compressed batch, so opening the pool costs nothing until then.
+  const decompressor = opts.decodeThreads === undefined ? defaultDecompressPool() : opts.decodeThreads > 0 ? new DecompressPool({ threads: opts.decodeThreads }) : undefined;
   try {
     const schema = source ? await inspectSource(source, config.patterns, config.tenants) : new Map();
     cache = await connectCache(config.cache);
@@ -38,17 +42,20 @@ export async function openScanSession(config: TenantwatchConfig, opts: { rate?: 
       bucket: opts.bucket ?? new TokenBucket(opts.rate ?? config.sweep.rate),
       patternFilter: opts.patternFilter,
       observeOwnerQuery: opts.observeOwnerQuery,
+      decompressor,
     };
     const c = cache;
     return {
       ctx,
       cache: c,
       close: async () => {
+        await decompressor?.close();
         await c.close();
         await source?.end();
       },
     };
   } catch (err) {
+    await decompressor?.close();
     await cache?.close();
     await source?.end();
     throw err;
