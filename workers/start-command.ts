@@ -3,6 +3,7 @@ import { loadConfig, resolveConfigPath } from '../src/config/load-config.js';
 import type { TenantwatchConfig } from '../src/config/validate-config.js';
 import { COMMON_OPTIONS, parseCommandArgs } from '../src/cli/args.js';
 import { print, type CommandIO } from '../src/cli/io.js';
+import { decodeThreadsFromEnv } from '../src/scan/open-scan-context.js';
 import { describeError, UsageError } from '../src/errors.js';
 import { createMetrics } from '../src/metrics/metrics.js';
 import { serveMetrics, type MetricsServer } from '../src/metrics/serve-metrics.js';
@@ -67,7 +68,7 @@ export async function runService(config: TenantwatchConfig, io: CommandIO, opts:
   const log = pino({ base: { service: 'tenantwatch' }, level: io.env.LOG_LEVEL ?? 'info' }, io.stdout);
   const lockMs = io.env.TENANTWATCH_JOB_LOCK_MS ? Number(io.env.TENANTWATCH_JOB_LOCK_MS) : undefined;
   const metrics = createMetrics();
-  const service = opts.worker ? await startService(config, log, { concurrency: opts.concurrency, lockDurationMs: lockMs && lockMs > 0 ? lockMs : undefined, metrics }) : undefined;
+  const service = opts.worker ? await startService(config, log, { concurrency: opts.concurrency, lockDurationMs: lockMs && lockMs > 0 ? lockMs : undefined, metrics, decodeThreads: decodeThreadsFromEnv(io.env) }) : undefined;
   let api: RunningApi | undefined;
   try {
     if (opts.api) api = await serveApi(config, log, metrics, { logger: false, stateFigures: !service });

@@ -34,6 +34,8 @@ export interface ServiceOptions {
    */
   lockDurationMs?: number;
   metrics?: Metrics;
+  /** Decompression threads of this process's scan session ($TENANTWATCH_DECODE_THREADS). */
+  decodeThreads?: number;
 }
 
 export interface Service {
@@ -71,7 +73,7 @@ export async function startService(config: TenantwatchConfig, log: Logger, opts:
     const abort = new AbortController();
     const bucket = new SharedTokenBucket(queueRedis, `${QUEUE_PREFIX}:rate:${state.schema}`, config.sweep.rate);
     const metrics = opts.metrics ?? createMetrics();
-    const session = new SessionHolder(() => openScanSession(config, { bucket, forgetTenantsAfterMs: FORGET_TENANTS_MS, observeOwnerQuery: (sec) => metrics.ownerQueryDuration.observe(sec) }));
+    const session = new SessionHolder(() => openScanSession(config, { bucket, decodeThreads: opts.decodeThreads, forgetTenantsAfterMs: FORGET_TENANTS_MS, observeOwnerQuery: (sec) => metrics.ownerQueryDuration.observe(sec) }));
     cleanup.push(() => session.close());
     const masters = new MasterShards();
     cleanup.push(() => masters.close());

@@ -1,6 +1,6 @@
 import type { CompressionName, FormatName } from '../types.js';
-import { oversized, undecodable } from './decode-error.js';
-import { decompress } from './compression/decompress.js';
+import { undecodable } from './decode-error.js';
+import { peelPayload } from './compression/peel-payload.js';
 import { decodeFormat } from './decode-format.js';
 import type { DecodeContext, EmbeddedValue } from './formats/index.js';
 
@@ -15,15 +15,6 @@ export interface DecodeLimits {
  * level is what Keyv's compress plugins write; the bound stops a crafted self-similar chain.
  */
 export const MAX_EMBEDDED_LEVELS = 3;
-
-/**
- * The size check and decompression that begin every decode: what a decompression thread runs
- * (`threads/`), so that the rest, decodePayload with compression `none`, is the same path.
- */
-export function peelPayload(bytes: Uint8Array, compression: CompressionName, maxBytes: number): Uint8Array {
-  if (bytes.length > maxBytes) throw oversized(maxBytes, 'value size');
-  return decompress(bytes, compression, maxBytes);
-}
 
 /**
  * Decompresses then decodes one payload. Payloads found inside it (Keyv Buffers) come back

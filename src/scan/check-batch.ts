@@ -42,8 +42,9 @@ interface Pending {
 
 /**
  * Check one batch of keys from one node: classify → read (rate limited, size-guarded) →
- * decode (compressed values on the decompression threads) → markers → one owner query per pattern → judge. Only keys with findings cost an
- * extra round trip (their TTL) and a hash.
+ * decode (compressed values peeled on the decompression threads) → markers → one owner
+ * query per pattern → judge. Only keys with findings cost an extra round trip (their TTL)
+ * and a hash.
  */
 export async function checkBatch(ctx: CheckContext, shard: CacheShard, keys: readonly Buffer[]): Promise<BatchOutcome> {
   const out = emptyOutcome();

@@ -1,6 +1,7 @@
 import { sniffCompression } from '../decode/compression/sniff-compression.js';
 import { decodeValue, type DecodeOptions } from '../decode/decode-value.js';
 import type { DecompressPool, PeelItem } from '../decode/threads/decompress-pool.js';
+import { DecompressThreadFailed } from '../decode/threads/decompress-thread-failed.js';
 import type { DecodeResult, ReadValue } from '../types.js';
 
 // Below this many compressed values a batch decompresses on its own thread: a job's round
@@ -11,7 +12,8 @@ export const MIN_VALUES_TO_OFFLOAD = 8;
  * Decodes a batch's reads, each with its pattern's options. With a pool, compressed values are
  * decompressed on its threads and then decoded here with compression `none`: the same path as
  * decodeValue's, with the peel elsewhere. Results are in the order of `reads`; undefined where
- * the read produced no bytes to decode.
+ * the read produced no bytes to decode. Values a failed thread did not answer for are decoded
+ * here, so a dead thread slows a batch and changes nothing in its results.
  */
 export async function decodeReads(
   reads: readonly ReadValue[],
@@ -34,13 +36,22 @@ export async function decodeReads(
     const read = reads[i] as Extract<ReadValue, { status: 'value' }>;
     return { bytes: read.bytes, compression: options[i]!.compression, maxBytes: options[i]!.maxBytes };
   });
-  await pool.peel(items, (j, peeled) => {
-    const i = offload[j]!;
-    const opts = options[i]!;
-    results[i] = peeled.ok
-      ? decodeValue(peeled.bytes, { ...opts, compression: 'none' })
-      : { ok: false, reason: peeled.error.reason, format: peeled.error.format ?? opts.format, detail: peeled.error.message };
-  });
+  const peeledValues = new Set<number>();
+  try {
+    await pool.peel(items, (j, peeled) => {
+      const i = offload[j]!;
+      const opts = options[i]!;
+      peeledValues.add(i);
+      results[i] = peeled.ok
+        ? decodeValue(peeled.bytes, { ...opts, compression: 'none' })
+        : { ok: false, reason: peeled.error.reason, format: peeled.error.format ?? opts.format, detail: peeled.error.message };
+    });
+  } catch (err) {
+    if (!(err instanceof DecompressThreadFailed)) throw err;
+    // The threads are a speed-up, not a dependency: what they did not answer is decoded here
+    // (a thread's bug, if that is what it was, then surfaces here as decodeValue's would).
+    for (const i of offload) if (!peeledValues.has(i)) results[i] = decodeRead(reads[i]!, options[i]!);
+  }
   return results;
 }
 

@@ -3,7 +3,8 @@ import { connectCache, type CacheConnection } from '../cache/connect-cache.js';
 import { TokenBucket } from '../cache/rate-limit.js';
 import type { RateLimiter } from '../cache/shared-token-bucket.js';
 import type { TenantwatchConfig } from '../config/validate-config.js';
-import { DecompressPool, defaultDecompressPool } from '../decode/threads/decompress-pool.js';
+import { decompressPoolFor } from '../decode/threads/decompress-pool.js';
+import { ConfigError } from '../errors.js';
 import { TenantDirectory } from '../ownership/tenant-directory.js';
 import { compileRegistry } from '../registry/classify-key.js';
 import { connectSource } from '../source/connect-source.js';
@@ -28,7 +29,7 @@ export async function openScanSession(config: TenantwatchConfig, opts: { rate?: 
   if (needsSource && config.source) source = await connectSource(config.source.url, config.source.statementTimeoutMs);
   let cache: CacheConnection | undefined;
   // Threads start on the first compressed batch, so opening the pool costs nothing until then.
-  const decompressor = opts.decodeThreads === undefined ? defaultDecompressPool() : opts.decodeThreads > 0 ? new DecompressPool({ threads: opts.decodeThreads }) : undefined;
+  const decompressor = decompressPoolFor(opts.decodeThreads);
   try {
     const schema = source ? await inspectSource(source, config.patterns, config.tenants) : new Map();
     cache = await connectCache(config.cache);
@@ -60,4 +61,13 @@ export async function openScanSession(config: TenantwatchConfig, opts: { rate?: 
     await source?.end();
     throw err;
   }
+}
+
+/** $TENANTWATCH_DECODE_THREADS: how many decompression threads a scan starts (unset: the default). */
+export function decodeThreadsFromEnv(env: Readonly<Record<string, string | undefined>>): number | undefined {
+  const raw = env.TENANTWATCH_DECODE_THREADS;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new ConfigError([`TENANTWATCH_DECODE_THREADS: must be a whole number from 0 to 64 (0: decompress on the scan's own thread), got "${raw}"`]);
+  return n;
 }

@@ -119,6 +119,12 @@ describe('tenantwatch CLI', () => {
     expect(stderr).not.toContain('hunter2');
   });
 
+  it('refuses a bad TENANTWATCH_DECODE_THREADS with one clear line and exit 2', async () => {
+    const { code, stderr } = await run(['scan'], { ...env(), TENANTWATCH_DECODE_THREADS: 'lots' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('TENANTWATCH_DECODE_THREADS: must be a whole number from 0 to 64');
+  });
+
   it('lists every config problem with its path and exits 2', async () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'cache: { url: "http://x" }\nsweep: { every: soon }\npatterns:\n  - name: p\n    key: "a:{"\n    owner: { table: t, match: {} }\n');

@@ -1,7 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sniffCompression } from '../../src/decode/compression/sniff-compression.js';
 import type { DecodeOptions } from '../../src/decode/decode-value.js';
 import { DecompressPool } from '../../src/decode/threads/decompress-pool.js';
 import { decodeReads, MIN_VALUES_TO_OFFLOAD } from '../../src/scan/decode-reads.js';
@@ -20,12 +23,8 @@ function frameworkReads(): { reads: ReadValue[]; opts: DecodeOptions[] } {
   const reads: ReadValue[] = [];
   const opts: DecodeOptions[] = [];
   for (const dir of readdirSync(ROOT)) {
-    let manifest: { pattern: { format: string; type?: string; compression?: string }; fixtures: { file: string }[] };
-    try {
-      manifest = JSON.parse(readFileSync(join(ROOT, dir, 'manifest.json'), 'utf8')) as typeof manifest;
-    } catch {
-      continue;
-    }
+    if (!existsSync(join(ROOT, dir, 'manifest.json'))) continue;
+    const manifest = JSON.parse(readFileSync(join(ROOT, dir, 'manifest.json'), 'utf8')) as { pattern: { format: string; type?: string; compression?: string }; fixtures: { file: string }[] };
     if (manifest.pattern.type === 'hash') continue;
     for (const f of manifest.fixtures) {
       reads.push(value(readFileSync(join(ROOT, dir, f.file))));
@@ -60,9 +59,13 @@ describe('decodeReads', () => {
     reads.push(value(gz), value(gz));
     opts.push(options({ maxBytes: 10 }), options({ compression: 'zstd' }));
 
-    const before = pool.jobsSent;
+    // Every value decodeValue would decompress goes to a thread, and only those: the base64
+    // one, the empty one and the plain ones stay.
+    const compressed = reads.filter((r, i) => r.status === 'value' && !opts[i]!.base64 && (opts[i]!.compression !== 'auto' || sniffCompression(r.bytes) !== undefined)).length;
+    expect(compressed).toBeGreaterThanOrEqual(14);
+    const before = pool.valuesSent;
     const threaded = await decodeReads(reads, opts, pool, 1);
-    expect(pool.jobsSent).toBeGreaterThan(before);
+    expect(pool.valuesSent - before).toBe(compressed);
     const local = await decodeReads(reads, opts);
     expect(threaded.map(outcome)).toEqual(local.map(outcome));
     threaded.forEach((r, i) => {
@@ -89,5 +92,34 @@ describe('decodeReads', () => {
     const results = await decodeReads(reads, reads.map(() => options()), pool);
     expect(pool.jobsSent).toBe(before + 1);
     expect(results.map((r) => r?.ok && r.value)).toEqual([...reads.slice(0, -1).map((_, i) => ({ tenant_id: `t${i}` })), { tenant_id: 'plain' }]);
+  });
+
+  it('decodes on its own thread the values a dead thread did not answer for', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-thread-'));
+    const dying = new DecompressPool({ threads: 1, script: join(dir, 'dies.mjs') });
+    try {
+      // Answers its first job, then dies on the next.
+      writeFileSync(
+        join(dir, 'dies.mjs'),
+        [
+          "import { parentPort } from 'node:worker_threads';",
+          `import { peelJob } from ${JSON.stringify(pathToFileURL(join(dirname(compiledThreadScript()), 'peel-job.js')).href)};`,
+          'let jobs = 0;',
+          'parentPort.on("message", (req) => {',
+          '  if (++jobs > 1) process.exit(9);',
+          '  const res = peelJob(req);',
+          '  parentPort.postMessage(res, [res.output]);',
+          '});',
+        ].join('\n'),
+      );
+      // 600 values: three jobs, the first answered, the other two lost with the thread.
+      const reads = Array.from({ length: 600 }, (_, i) => value(gzipSync(Buffer.from(`{"tenant_id":"t${i}"}`))));
+      const results = await decodeReads(reads, reads.map(() => options()), dying);
+      expect(dying.jobsSent).toBeGreaterThanOrEqual(2);
+      expect(results.map((r) => r?.ok && r.value)).toEqual(reads.map((_, i) => ({ tenant_id: `t${i}` })));
+    } finally {
+      await dying.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -24,8 +24,8 @@ const keyOf = (m: Manifest, i: number) => `fx:${m.framework}:${m.fixtures[i]!.ke
 
 let db: RedisDb;
 let dir: string;
-let report: { findings: { kind: string; key?: string }[]; unchecked: { total: number }; scanned: number };
-let exitCode: number | null;
+type Report = { findings: { kind: string; key?: string }[]; unchecked: { total: number }; scanned: number };
+const runs: { threads: string; exitCode: number | null; report: Report }[] = [];
 
 beforeAll(async () => {
   db = await useRedisDb();
@@ -47,9 +47,11 @@ beforeAll(async () => {
   }
   const config = join(dir, 'tenantwatch.yaml');
   writeFileSync(config, `cache: { url: "${db.url}" }\nsweep: { rate: 0 }\npatterns:\n${patterns.join('')}`);
-  const run = spawnSync(process.execPath, ['bin/tenantwatch.js', 'scan', '--json', '--fail-on', 'never', '--config', config], { encoding: 'utf8' });
-  exitCode = run.status;
-  report = JSON.parse(run.stdout) as typeof report;
+  // Once with the compressed values peeled on two decompression threads, once without.
+  for (const threads of ['2', '0']) {
+    const run = spawnSync(process.execPath, ['bin/tenantwatch.js', 'scan', '--json', '--fail-on', 'never', '--config', config], { encoding: 'utf8', env: { ...process.env, TENANTWATCH_DECODE_THREADS: threads } });
+    runs.push({ threads, exitCode: run.status, report: JSON.parse(run.stdout) as Report });
+  }
 });
 
 afterAll(async () => {
@@ -57,18 +59,20 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('framework fixtures written by the real libraries', () => {
+describe.each([{ threads: '2' }, { threads: '0' }])('framework fixtures written by the real libraries ($threads decompression threads)', ({ threads }) => {
+  const run = () => runs.find((r) => r.threads === threads)!;
+
   it('are all scanned, and none is left unchecked', () => {
-    expect(exitCode).toBe(0);
-    expect(report.scanned).toBe(manifests.reduce((n, m) => n + m.fixtures.length, 0));
-    expect(report.unchecked.total).toBe(0);
+    expect(run().exitCode).toBe(0);
+    expect(run().report.scanned).toBe(manifests.reduce((n, m) => n + m.fixtures.length, 0));
+    expect(run().report.unchecked.total).toBe(0);
   });
 
   for (const m of manifests) {
     it(`classifies every ${m.framework} value as its manifest says`, () => {
       const got = m.fixtures.map((_, i) => ({
         file: m.fixtures[i]!.file,
-        kinds: report.findings.filter((f) => f.key === keyOf(m, i)).map((f) => f.kind).sort(),
+        kinds: run().report.findings.filter((f) => f.key === keyOf(m, i)).map((f) => f.kind).sort(),
       }));
       expect(got).toEqual(m.fixtures.map((f) => ({ file: f.file, kinds: [...f.expect].sort() })));
     });

@@ -4,7 +4,7 @@ import { redactUrl } from '../../cache/redact-url.js';
 import { loadConfig, resolveConfigPath } from '../../config/load-config.js';
 import { seedDemo } from '../../demo/seed-demo.js';
 import { ConfigError, SourceUnavailable, describeError } from '../../errors.js';
-import { openScanSession } from '../../scan/open-scan-context.js';
+import { decodeThreadsFromEnv, openScanSession } from '../../scan/open-scan-context.js';
 import { runScan } from '../../scan/run-scan.js';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.js';
 import { print, type CommandIO } from '../io.js';
@@ -45,7 +45,7 @@ export async function demoCommand(argv: string[], io: CommandIO): Promise<number
     print(io.stderr, 'now run: npx tenantwatch scan');
     return 0;
   }
-  const session = await openScanSession(config, { rate: 0 });
+  const session = await openScanSession(config, { rate: 0, decodeThreads: decodeThreadsFromEnv(io.env) });
   const progress = createProgress(io.stderr);
   try {
     const report = await runScan(session.ctx, session.cache, { onProgress: (p) => progress.update(p) });

@@ -2,7 +2,7 @@ import { UsageError } from '../../errors.js';
 import { loadConfig, resolveConfigPath } from '../../config/load-config.js';
 import { runScan } from '../../scan/run-scan.js';
 import { failsAt } from '../../scan/scan-report.js';
-import { openScanSession } from '../../scan/open-scan-context.js';
+import { decodeThreadsFromEnv, openScanSession } from '../../scan/open-scan-context.js';
 import { COMMON_OPTIONS, parseCommandArgs, parseFailOn, parseLimit } from '../args.js';
 import { print, type CommandIO } from '../io.js';
 import { createProgress } from '../progress.js';
@@ -52,7 +52,7 @@ export async function scanCommand(argv: string[], io: CommandIO, mode: 'scan' | 
   const unknown = (values.pattern ?? []).filter((p) => !known.has(p));
   if (unknown.length > 0) throw new UsageError(`--pattern: no pattern named ${unknown.map((u) => `"${u}"`).join(', ')} (have: ${[...known].join(', ')})`);
 
-  const session = await openScanSession(config, { patternFilter: values.pattern ? new Set(values.pattern) : undefined });
+  const session = await openScanSession(config, { decodeThreads: decodeThreadsFromEnv(io.env), patternFilter: values.pattern ? new Set(values.pattern) : undefined });
   const progress = createProgress(io.stderr);
   let report;
   try {

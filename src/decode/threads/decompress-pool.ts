@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DecodeError } from '../decode-error.js';
 import type { CompressionName } from '../../types.js';
+import { DecompressThreadFailed } from './decompress-thread-failed.js';
 import type { PeelRequest, PeelResponse } from './peel-messages.js';
 
 /** One value for a thread to decompress, with its pattern's compression and byte cap. */
@@ -28,8 +29,7 @@ export const THREAD_SCRIPT = fileURLToPath(new URL('./decompress-thread.js', imp
 
 // A job is one message each way, and each costs both threads a wake-up: in bench:format-sweep
 // (--decode-threads 1) jobs of 256 small values cost the process less CPU a key than jobs of 64.
-// The input cap keeps a batch of large values from becoming one huge copy (the output has its
-// own cap, OUTPUT_BYTES_PER_JOB).
+// The input cap bounds one job's copy (the output has its own cap, OUTPUT_BYTES_PER_JOB).
 const VALUES_PER_JOB = 256;
 const INPUT_BYTES_PER_JOB = 4 * 1024 * 1024;
 // Two jobs per thread: it starts the next while this thread decodes the last one's answer.
@@ -37,9 +37,9 @@ const INPUT_BYTES_PER_JOB = 4 * 1024 * 1024;
 const JOBS_PER_THREAD = 2;
 
 interface Job {
-  request: PeelRequest;
-  resolve(res: PeelResponse): void;
-  reject(err: Error): void;
+  items: readonly PeelItem[];
+  resolve(res: Extract<PeelResponse, { output: ArrayBuffer }>): void;
+  reject(err: DecompressThreadFailed): void;
 }
 
 interface Thread {
@@ -50,16 +50,17 @@ interface Thread {
 /**
  * Decompression on worker threads, so that a sweep of compressed values (django-redis's xz
  * pickles) decodes on more than the one core its event loop runs on. Only the peel moves: the
- * format decode and everything after it stay on the caller's thread, in the caller's order.
+ * format decode and everything after it stay on the caller's thread.
  */
 export class DecompressPool {
   private readonly threads: Thread[] = [];
   private readonly queue: Job[] = [];
   private nextId = 1;
-  /** Jobs sent to the threads so far. */
-  jobsSent = 0;
   private closed = false;
   private readonly script: string;
+  /** Jobs, and values in them, sent to the threads so far (a resent rest counts again). */
+  jobsSent = 0;
+  valuesSent = 0;
 
   constructor(private readonly options: DecompressPoolOptions) {
     if (!Number.isInteger(options.threads) || options.threads < 1) throw new RangeError('DecompressPool: threads must be a positive integer');
@@ -69,7 +70,8 @@ export class DecompressPool {
   /**
    * Decompresses the values and calls `onPeeled` once for each as its job's answer arrives
    * (a job's values in order; jobs in the order threads finish them): the caller decodes them
-   * and lets the plain bytes go before more pile up.
+   * and lets the plain bytes go before more pile up. Settles only when every job has: on
+   * DecompressThreadFailed, the values never passed to `onPeeled` were not peeled.
    */
   async peel(items: readonly PeelItem[], onPeeled: (index: number, peeled: Peeled) => void): Promise<void> {
     const jobs: Promise<void>[] = [];
@@ -83,7 +85,21 @@ export class DecompressPool {
       jobs.push(this.peelRange(items, first, last, onPeeled));
       first = last;
     }
-    await Promise.all(jobs);
+    const failed = (await Promise.allSettled(jobs)).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Ends the threads; jobs not yet answered fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const closed = () => new DecompressThreadFailed('decompression pool closed');
+    for (const job of this.queue.splice(0)) job.reject(closed());
+    const threads = this.threads.splice(0);
+    for (const t of threads) {
+      for (const job of t.jobs.values()) job.reject(closed());
+      t.jobs.clear();
+    }
+    await Promise.all(threads.map((t) => t.worker.terminate()));
   }
 
   /** One job; a thread that stopped at its output cap gets the values it did not reach again. */
@@ -91,47 +107,33 @@ export class DecompressPool {
     while (first < last) first += deliver(await this.submit(items.slice(first, last)), first, onPeeled);
   }
 
-  /** Ends the threads; jobs not yet answered fail. */
-  async close(): Promise<void> {
-    this.closed = true;
-    for (const job of this.queue.splice(0)) job.reject(new Error('decompression pool closed'));
-    const threads = this.threads.splice(0);
-    for (const t of threads) {
-      for (const job of t.jobs.values()) job.reject(new Error('decompression pool closed'));
-      t.jobs.clear();
-    }
-    await Promise.all(threads.map((t) => t.worker.terminate()));
-  }
-
-  private submit(items: readonly PeelItem[]): Promise<PeelResponse> {
-    if (this.closed) return Promise.reject(new Error('decompression pool closed'));
-    let total = 0;
-    for (const item of items) total += item.bytes.length;
-    const input = new ArrayBuffer(total);
-    const view = new Uint8Array(input);
-    const ends: number[] = [];
-    let at = 0;
-    for (const item of items) {
-      view.set(item.bytes, at);
-      at += item.bytes.length;
-      ends.push(at);
-    }
-    const request: PeelRequest = { id: this.nextId++, input, ends, compressions: items.map((i) => i.compression), maxBytes: items.map((i) => i.maxBytes) };
-    return new Promise<PeelResponse>((resolve, reject) => {
-      this.queue.push({ request, resolve, reject });
+  private submit(items: readonly PeelItem[]): Promise<Extract<PeelResponse, { output: ArrayBuffer }>> {
+    if (this.closed) return Promise.reject(new DecompressThreadFailed('decompression pool closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ items, resolve, reject });
       this.dispatch();
     });
   }
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      const thread = this.idlest();
+      let thread: Thread | undefined;
+      try {
+        thread = this.idlest();
+      } catch (err) {
+        // No thread could start: fail what waits, rather than throw out of an event handler.
+        const failure = new DecompressThreadFailed(`decompression thread could not start: ${(err as Error).message}`, { cause: err });
+        for (const job of this.queue.splice(0)) job.reject(failure);
+        return;
+      }
       if (!thread) return;
       const job = this.queue.shift()!;
-      thread.jobs.set(job.request.id, job);
+      const request = requestOf(this.nextId++, job.items);
+      thread.jobs.set(request.id, job);
       this.jobsSent++;
+      this.valuesSent += job.items.length;
       thread.worker.ref();
-      thread.worker.postMessage(job.request, [job.request.input]);
+      thread.worker.postMessage(request, [request.input]);
     }
   }
 
@@ -152,10 +154,11 @@ export class DecompressPool {
       // An idle thread must not keep a finished CLI alive; a busy one must, or the process
       // could exit while a batch waits for its answer.
       if (thread.jobs.size === 0) worker.unref();
-      job?.resolve(res);
+      if ('bug' in res) job?.reject(new DecompressThreadFailed(`decompression thread: ${res.bug.split('\n')[0]}`, { bug: true, cause: res.bug }));
+      else job?.resolve(res);
       this.dispatch();
     });
-    const fail = (err: Error) => {
+    const fail = (err: DecompressThreadFailed) => {
       const at = this.threads.indexOf(thread);
       if (at >= 0) this.threads.splice(at, 1);
       for (const job of thread.jobs.values()) job.reject(err);
@@ -163,16 +166,39 @@ export class DecompressPool {
       // The next job starts a fresh thread.
       if (!this.closed) this.dispatch();
     };
-    worker.on('error', (err) => fail(new Error(`decompression thread failed: ${err.message}`, { cause: err })));
-    worker.on('exit', (code) => fail(new Error(`decompression thread exited with code ${code}`)));
+    worker.on('messageerror', (err) => {
+      fail(new DecompressThreadFailed(`decompression thread's answer could not be read: ${err.message}`, { cause: err }));
+      void worker.terminate();
+    });
+    worker.on('error', (err) => fail(new DecompressThreadFailed(`decompression thread failed: ${err.message}`, { cause: err })));
+    worker.on('exit', (code) => fail(new DecompressThreadFailed(`decompression thread exited with code ${code}`)));
     this.threads.push(thread);
     return thread;
   }
 }
 
+/**
+ * A job's values end to end in one fresh buffer, made as the job is sent: copying a batch's
+ * values as it queued them would hold every compressed byte twice until the queue drained.
+ */
+function requestOf(id: number, items: readonly PeelItem[]): PeelRequest {
+  let total = 0;
+  for (const item of items) total += item.bytes.length;
+  const input = new ArrayBuffer(total);
+  const view = new Uint8Array(input);
+  const ends: number[] = [];
+  let at = 0;
+  for (const item of items) {
+    view.set(item.bytes, at);
+    at += item.bytes.length;
+    ends.push(at);
+  }
+  return { id, input, ends, compressions: items.map((i) => i.compression), maxBytes: items.map((i) => i.maxBytes) };
+}
+
 /** Hands a job's answers to `onPeeled`; returns how many values it answered for. */
-function deliver(res: PeelResponse, offset: number, onPeeled: (index: number, peeled: Peeled) => void): number {
-  if ('bug' in res) throw new Error(`decompression thread: ${res.bug}`);
+function deliver(res: Extract<PeelResponse, { output: ArrayBuffer }>, offset: number, onPeeled: (index: number, peeled: Peeled) => void): number {
+  if (res.ends.length === 0) throw new DecompressThreadFailed('decompression thread answered for no values');
   const output = new Uint8Array(res.output);
   let start = 0;
   res.ends.forEach((end, i) => {
@@ -180,15 +206,31 @@ function deliver(res: PeelResponse, offset: number, onPeeled: (index: number, pe
     onPeeled(offset + i, failure ? { ok: false, error: new DecodeError(failure.reason, failure.message, { format: failure.format }) } : { ok: true, bytes: output.subarray(start, end) });
     start = end;
   });
-  if (res.ends.length === 0) throw new Error('decompression thread answered for no values');
   return res.ends.length;
 }
 
 /**
- * Threads for a scan's decompression: one fewer than the cores (the event loop keeps one), at
- * most four, none on one core or when the compiled thread script is not there (vitest).
+ * The cores this process may use: os.availableParallelism() (CPU affinity), capped by a
+ * cgroup v2 CPU quota (a container's `cpus:` limit), which Node 20 does not read.
  */
-export function defaultDecompressPool(): DecompressPool | undefined {
-  const threads = Math.min(4, availableParallelism() - 1);
-  return threads >= 1 && existsSync(THREAD_SCRIPT) ? new DecompressPool({ threads }) : undefined;
+export function cpuBudget(cpuMax = '/sys/fs/cgroup/cpu.max'): number {
+  const cores = availableParallelism();
+  try {
+    const [quota, period] = readFileSync(cpuMax, 'utf8').trim().split(/\s+/);
+    const allowed = Math.ceil(Number(quota) / Number(period));
+    return Number.isFinite(allowed) && allowed >= 1 ? Math.min(cores, allowed) : cores;
+  } catch {
+    // No cgroup v2 CPU controller here (another OS, cgroup v1): affinity is all there is.
+    return cores;
+  }
+}
+
+/**
+ * Threads for a scan's decompression: `threads` if given (0: none), else one fewer than the
+ * cores (the event loop keeps one), at most four; none when the compiled thread script is not
+ * there (the sources under vitest).
+ */
+export function decompressPoolFor(threads?: number): DecompressPool | undefined {
+  const n = threads ?? Math.min(4, cpuBudget() - 1);
+  return n >= 1 && existsSync(THREAD_SCRIPT) ? new DecompressPool({ threads: n }) : undefined;
 }

@@ -1,47 +1,12 @@
 import { parentPort } from 'node:worker_threads';
-import { DecodeError } from '../decode-error.js';
-import { peelPayload } from '../decode-payload.js';
-import { OUTPUT_BYTES_PER_JOB, type PeelFailure, type PeelRequest, type PeelResponse } from './peel-messages.js';
+import { peelJob } from './peel-job.js';
+import type { PeelRequest, PeelResponse } from './peel-messages.js';
 
 /**
- * A decompression thread's entry point (started by DecompressPool, from the compiled .js):
- * peels each value of a job and answers with the plain bytes. Payload bytes only ever travel
- * between this process's threads; no message carries them anywhere else.
+ * A decompression thread's entry point (started by DecompressPool, from the compiled .js).
+ * Payload bytes only ever travel between this process's threads; no message carries them
+ * anywhere else.
  */
-function peelJob(req: PeelRequest): PeelResponse {
-  const input = new Uint8Array(req.input);
-  const outputs: Uint8Array[] = [];
-  const failures: (PeelFailure | null)[] = [];
-  let start = 0;
-  let total = 0;
-  for (let i = 0; i < req.ends.length && (i === 0 || total < OUTPUT_BYTES_PER_JOB); i++) {
-    const end = req.ends[i]!;
-    try {
-      const plain = peelPayload(input.subarray(start, end), req.compressions[i]!, req.maxBytes[i]!);
-      outputs.push(plain);
-      failures.push(null);
-      total += plain.length;
-    } catch (error) {
-      if (!(error instanceof DecodeError)) throw error;
-      outputs.push(new Uint8Array(0));
-      failures.push(error.format === undefined ? { reason: error.reason, message: error.message } : { reason: error.reason, message: error.message, format: error.format });
-    }
-    start = end;
-  }
-  // One fresh buffer for the answer: the outputs may be views of Node's shared Buffer pool,
-  // and transferring a pool slab would detach it under everything else using it.
-  const output = new ArrayBuffer(total);
-  const bytes = new Uint8Array(output);
-  const ends: number[] = [];
-  let at = 0;
-  for (const plain of outputs) {
-    bytes.set(plain, at);
-    at += plain.length;
-    ends.push(at);
-  }
-  return { id: req.id, output, ends, failures };
-}
-
 const port = parentPort;
 if (!port) throw new Error('decompress-thread.js runs only as a worker thread');
 port.on('message', (req: PeelRequest) => {

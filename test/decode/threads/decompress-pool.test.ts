@@ -1,12 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync, deflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decompress } from '../../../src/decode/compression/decompress.js';
 import { DecodeError } from '../../../src/decode/decode-error.js';
 import { DecompressPool, type PeelItem, type Peeled } from '../../../src/decode/threads/decompress-pool.js';
+import { DecompressThreadFailed } from '../../../src/decode/threads/decompress-thread-failed.js';
 import { compiledThreadScript } from '../../helpers/thread-script.js';
 
 const DJANGO = 'test/fixtures/frameworks/django-redis';
@@ -80,13 +82,14 @@ describe('DecompressPool', () => {
   });
 
   it('splits a job whose answer passes its output cap and sends the rest again', async () => {
-    // Four values that inflate to 6 MiB each: the first job stops once it holds 16 MiB.
-    const plain = Buffer.alloc(6 * MIB, 'a');
-    const compressed = gzipSync(plain);
+    // Four values that inflate to 6 MiB each, each of its own letter: the first job stops once
+    // it holds 16 MiB, and the rest must land at their own indexes.
+    const plains = ['a', 'b', 'c', 'd'].map((c) => Buffer.alloc(6 * MIB, c));
     const p = pool();
-    const peeled = await peelAll(p, Array.from({ length: 4 }, () => ({ bytes: compressed, compression: 'auto' as const, maxBytes: 8 * MIB })));
-    expect(peeled.every((x) => x.ok && Buffer.from(x.bytes).equals(plain))).toBe(true);
+    const peeled = await peelAll(p, plains.map((plain) => ({ bytes: gzipSync(plain), compression: 'auto' as const, maxBytes: 8 * MIB })));
+    expect(peeled.map((x) => x.ok && Buffer.from(x.bytes).equals(plains[peeled.indexOf(x)]!))).toEqual([true, true, true, true]);
     expect(p.jobsSent).toBe(2);
+    expect(p.valuesSent).toBe(4 + 1);
   });
 
   it('sends a batch of a thousand values as four jobs of at most 256', async () => {
@@ -98,16 +101,48 @@ describe('DecompressPool', () => {
     expect(p.jobsSent).toBe(4);
   });
 
-  it('fails the jobs of a thread that dies with one clear error', async () => {
+  it('fails the jobs of a thread that dies with one clear error, and starts a new thread for the next', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tw-thread-'));
     try {
-      const script = join(dir, 'dies.mjs');
-      writeFileSync(script, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(3));\n");
+      // The real thread's work, except that a value starting with 0xEE ends it.
+      const script = join(dir, 'dies-on-ee.mjs');
+      writeFileSync(
+        script,
+        [
+          "import { parentPort } from 'node:worker_threads';",
+          `import { peelJob } from ${JSON.stringify(pathToFileURL(join(dirname(compiledThreadScript()), 'peel-job.js')).href)};`,
+          'parentPort.on("message", (req) => {',
+          '  if (new Uint8Array(req.input)[0] === 0xee) process.exit(5);',
+          '  const res = peelJob(req);',
+          '  parentPort.postMessage(res, [res.output]);',
+          '});',
+        ].join('\n'),
+      );
       const p = pool(1, script);
-      await expect(p.peel([{ bytes: gzipSync('x'), compression: 'auto', maxBytes: MIB }], () => undefined)).rejects.toThrow('decompression thread exited with code 3');
+      const failure = p.peel([{ bytes: Buffer.from([0xee, 1, 2]), compression: 'auto', maxBytes: MIB }], () => undefined);
+      await expect(failure).rejects.toThrow(DecompressThreadFailed);
+      await expect(failure).rejects.toThrow('decompression thread exited with code 5');
+      const [after] = await peelAll(p, [{ bytes: gzipSync('after'), compression: 'auto', maxBytes: MIB }]);
+      expect(after?.ok && Buffer.from(after.bytes).toString()).toBe('after');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('fails its jobs with one clear error when no thread can start', async () => {
+    const p = pool(1, join(tmpdir(), 'tw-no-such-thread.js'));
+    await expect(p.peel([{ bytes: gzipSync('x'), compression: 'auto', maxBytes: MIB }], () => undefined)).rejects.toThrow(/^decompression thread (failed|could not start): .*tw-no-such-thread/);
+  });
+
+  it('fails the jobs still waiting when it is closed mid-batch', async () => {
+    const p = pool();
+    const big = gzipSync(Buffer.alloc(4 * MIB, 'z'));
+    const seen: number[] = [];
+    const work = p.peel(Array.from({ length: 40 }, () => ({ bytes: big, compression: 'auto' as const, maxBytes: 8 * MIB })), (i) => seen.push(i));
+    const failed = expect(work).rejects.toThrow('decompression pool closed');
+    await p.close();
+    await failed;
+    expect(seen.length).toBeLessThan(40);
   });
 
   it('refuses work once closed', async () => {
