@@ -17,11 +17,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { parseConfigText } from '../src/config/load-config.js';
+import { cpuBudget } from '../src/decode/threads/decompress-pool.js';
 import { openScanSession } from '../src/scan/open-scan-context.js';
 import { runScan } from '../src/scan/run-scan.js';
 import { BENCH_DATABASE_URL, benchArg, startBenchRedis } from './bench-env.js';
@@ -147,6 +148,7 @@ async function main(): Promise<void> {
   // --decode-threads: the sweep's decompression threads (0: decompress on the sweep's own
   // thread); by default, what `scan` and the service start (one fewer than the cores, ≤ 4).
   const decodeThreads = benchArg('decode-threads', '');
+  if (decodeThreads !== '' && !/^\d+$/.test(decodeThreads)) throw new Error(`--decode-threads must be a whole number, got "${decodeThreads}"`);
   const phaseArgs = decodeThreads === '' ? [] : ['--decode-threads', decodeThreads];
   const server = await startBenchRedis(Number(benchArg('port', '6391')));
   const redis = new Redis(server.url);
@@ -180,7 +182,7 @@ async function main(): Promise<void> {
     const jsonMain = leastMainCpu.get(formats[0]!.label)!;
     const lines = [
       `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
-      `whole sweeps of ${keys} keys, best of ${rounds} rounds (sweep.rate 0, count 1000, 4 batches in flight, decompression threads: ${decodeThreads === '' ? `default, ${Math.min(4, availableParallelism() - 1)}` : decodeThreads})`,
+      `whole sweeps of ${keys} keys, best of ${rounds} rounds (sweep.rate 0, count 1000, 4 batches in flight, decompression threads: ${decodeThreads === '' ? `default, ${Math.max(0, Math.min(4, cpuBudget() - 1))}` : decodeThreads})`,
       // The CPU columns: the sweeping process's CPU time per key, all threads (least of the
       // rounds), and JSON's over it — the rate one core would sweep at, which a busy neighbour
       // slows less than it slows wall-clock rates; then its main thread's alone, the event

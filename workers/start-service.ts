@@ -73,7 +73,7 @@ export async function startService(config: TenantwatchConfig, log: Logger, opts:
     const abort = new AbortController();
     const bucket = new SharedTokenBucket(queueRedis, `${QUEUE_PREFIX}:rate:${state.schema}`, config.sweep.rate);
     const metrics = opts.metrics ?? createMetrics();
-    const session = new SessionHolder(() => openScanSession(config, { bucket, decodeThreads: opts.decodeThreads, forgetTenantsAfterMs: FORGET_TENANTS_MS, observeOwnerQuery: (sec) => metrics.ownerQueryDuration.observe(sec) }));
+    const session = new SessionHolder(() => openScanSession(config, { bucket, decodeThreads: opts.decodeThreads, onDecodeThreadFailure: (err) => log.warn({ err: describeError(err) }, 'decompression thread failed; its values are decoded on the event loop'), forgetTenantsAfterMs: FORGET_TENANTS_MS, observeOwnerQuery: (sec) => metrics.ownerQueryDuration.observe(sec) }));
     cleanup.push(() => session.close());
     const masters = new MasterShards();
     cleanup.push(() => masters.close());

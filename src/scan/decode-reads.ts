@@ -41,10 +41,10 @@ export async function decodeReads(
     await pool.peel(items, (j, peeled) => {
       const i = offload[j]!;
       const opts = options[i]!;
-      peeledValues.add(i);
       results[i] = peeled.ok
         ? decodeValue(peeled.bytes, { ...opts, compression: 'none' })
         : { ok: false, reason: peeled.error.reason, format: peeled.error.format ?? opts.format, detail: peeled.error.message };
+      peeledValues.add(i);
     });
   } catch (err) {
     if (!(err instanceof DecompressThreadFailed)) throw err;

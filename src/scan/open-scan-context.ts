@@ -21,15 +21,16 @@ export interface ScanSession {
 /**
  * Connect to the cache and (when a pattern needs it) the source, verify the owner tables,
  * and compile the registry: everything `scan`, `check` and the workers share. `decodeThreads`
- * sets the decompression threads (0: none; default: one fewer than the cores, at most four).
+ * sets the decompression threads (0: none; default: one fewer than the cores, at most four);
+ * `onDecodeThreadFailure` hears of each that fails (its values are then decoded in process).
  */
-export async function openScanSession(config: TenantwatchConfig, opts: { rate?: number; bucket?: RateLimiter; patternFilter?: ReadonlySet<string>; forgetTenantsAfterMs?: number; observeOwnerQuery?: (seconds: number) => void; decodeThreads?: number } = {}): Promise<ScanSession> {
+export async function openScanSession(config: TenantwatchConfig, opts: { rate?: number; bucket?: RateLimiter; patternFilter?: ReadonlySet<string>; forgetTenantsAfterMs?: number; observeOwnerQuery?: (seconds: number) => void; decodeThreads?: number; onDecodeThreadFailure?: (err: Error) => void } = {}): Promise<ScanSession> {
   const needsSource = config.patterns.some((p) => p.owner) || config.tenants !== undefined;
   let source: pg.Pool | undefined;
   if (needsSource && config.source) source = await connectSource(config.source.url, config.source.statementTimeoutMs);
   let cache: CacheConnection | undefined;
   // Threads start on the first compressed batch, so opening the pool costs nothing until then.
-  const decompressor = decompressPoolFor(opts.decodeThreads);
+  const decompressor = decompressPoolFor(opts.decodeThreads, opts.onDecodeThreadFailure);
   try {
     const schema = source ? await inspectSource(source, config.patterns, config.tenants) : new Map();
     cache = await connectCache(config.cache);

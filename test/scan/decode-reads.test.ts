@@ -63,9 +63,10 @@ describe('decodeReads', () => {
     // one, the empty one and the plain ones stay.
     const compressed = reads.filter((r, i) => r.status === 'value' && !opts[i]!.base64 && (opts[i]!.compression !== 'auto' || sniffCompression(r.bytes) !== undefined)).length;
     expect(compressed).toBeGreaterThanOrEqual(14);
-    const before = pool.valuesSent;
+    const [sent, peeled] = [pool.valuesSent, pool.valuesPeeled];
     const threaded = await decodeReads(reads, opts, pool, 1);
-    expect(pool.valuesSent - before).toBe(compressed);
+    expect(pool.valuesSent - sent).toBe(compressed);
+    expect(pool.valuesPeeled - peeled).toBe(compressed);
     const local = await decodeReads(reads, opts);
     expect(threaded.map(outcome)).toEqual(local.map(outcome));
     threaded.forEach((r, i) => {
@@ -116,6 +117,7 @@ describe('decodeReads', () => {
       const reads = Array.from({ length: 600 }, (_, i) => value(gzipSync(Buffer.from(`{"tenant_id":"t${i}"}`))));
       const results = await decodeReads(reads, reads.map(() => options()), dying);
       expect(dying.jobsSent).toBeGreaterThanOrEqual(2);
+      expect(dying.valuesPeeled).toBe(256);
       expect(results.map((r) => r?.ok && r.value)).toEqual(reads.map((_, i) => ({ tenant_id: `t${i}` })));
     } finally {
       await dying.close();

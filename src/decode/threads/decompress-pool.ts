@@ -20,6 +20,8 @@ export type Peeled = { ok: true; bytes: Uint8Array } | { ok: false; error: Decod
 export interface DecompressPoolOptions {
   /** Threads to start (lazily, on the first job). */
   threads: number;
+  /** Told of each thread failure (the service logs it); the caller still gets the error. */
+  onThreadFailure?: (err: DecompressThreadFailed) => void;
   /** The compiled thread script; tests name dist's, since vitest runs the .ts sources. */
   script?: string;
 }
@@ -35,6 +37,7 @@ const INPUT_BYTES_PER_JOB = 4 * 1024 * 1024;
 // Two jobs per thread: it starts the next while this thread decodes the last one's answer.
 // More would only hold more decompressed bytes in messages nobody is reading yet.
 const JOBS_PER_THREAD = 2;
+const MAX_FAILED_STARTS = 3;
 
 interface Job {
   items: readonly PeelItem[];
@@ -45,6 +48,8 @@ interface Job {
 interface Thread {
   worker: Worker;
   jobs: Map<number, Job>;
+  /** It has answered a job: its script loads and runs. */
+  answered: boolean;
 }
 
 /**
@@ -61,6 +66,11 @@ export class DecompressPool {
   /** Jobs, and values in them, sent to the threads so far (a resent rest counts again). */
   jobsSent = 0;
   valuesSent = 0;
+  /** Values the threads answered for. */
+  valuesPeeled = 0;
+  /** Threads in a row that ended before answering anything; at MAX_FAILED_STARTS the pool gives up. */
+  private failedStarts = 0;
+  private brokenBy?: DecompressThreadFailed;
 
   constructor(private readonly options: DecompressPoolOptions) {
     if (!Number.isInteger(options.threads) || options.threads < 1) throw new RangeError('DecompressPool: threads must be a positive integer');
@@ -85,8 +95,10 @@ export class DecompressPool {
       jobs.push(this.peelRange(items, first, last, onPeeled));
       first = last;
     }
-    const failed = (await Promise.allSettled(jobs)).find((r) => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    const reasons = (await Promise.allSettled(jobs)).flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    // A caller's own error (its decode of an answer threw) outranks a thread's failure: the
+    // caller recovers from the one and must never lose the other.
+    if (reasons.length > 0) throw reasons.find((r) => !(r instanceof DecompressThreadFailed)) ?? reasons[0];
   }
 
   /** Ends the threads; jobs not yet answered fail. */
@@ -109,6 +121,7 @@ export class DecompressPool {
 
   private submit(items: readonly PeelItem[]): Promise<Extract<PeelResponse, { output: ArrayBuffer }>> {
     if (this.closed) return Promise.reject(new DecompressThreadFailed('decompression pool closed'));
+    if (this.brokenBy) return Promise.reject(this.brokenBy);
     return new Promise((resolve, reject) => {
       this.queue.push({ items, resolve, reject });
       this.dispatch();
@@ -116,6 +129,10 @@ export class DecompressPool {
   }
 
   private dispatch(): void {
+    if (this.brokenBy) {
+      for (const job of this.queue.splice(0)) job.reject(this.brokenBy);
+      return;
+    }
     while (this.queue.length > 0) {
       let thread: Thread | undefined;
       try {
@@ -123,7 +140,9 @@ export class DecompressPool {
       } catch (err) {
         // No thread could start: fail what waits, rather than throw out of an event handler.
         const failure = new DecompressThreadFailed(`decompression thread could not start: ${(err as Error).message}`, { cause: err });
-        for (const job of this.queue.splice(0)) job.reject(failure);
+        this.brokenBy = failure;
+        this.options.onThreadFailure?.(failure);
+        this.dispatch();
         return;
       }
       if (!thread) return;
@@ -147,24 +166,36 @@ export class DecompressPool {
 
   private start(): Thread {
     const worker = new Worker(this.script);
-    const thread: Thread = { worker, jobs: new Map() };
+    const thread: Thread = { worker, jobs: new Map(), answered: false };
     worker.on('message', (res: PeelResponse) => {
+      thread.answered = true;
+      this.failedStarts = 0;
       const job = thread.jobs.get(res.id);
       thread.jobs.delete(res.id);
       // An idle thread must not keep a finished CLI alive; a busy one must, or the process
       // could exit while a batch waits for its answer.
       if (thread.jobs.size === 0) worker.unref();
       if ('bug' in res) job?.reject(new DecompressThreadFailed(`decompression thread: ${res.bug.split('\n')[0]}`, { bug: true, cause: res.bug }));
-      else job?.resolve(res);
+      else if (job) {
+        this.valuesPeeled += res.ends.length;
+        job.resolve(res);
+      }
       this.dispatch();
     });
     const fail = (err: DecompressThreadFailed) => {
       const at = this.threads.indexOf(thread);
-      if (at >= 0) this.threads.splice(at, 1);
+      if (at < 0) return;
+      this.threads.splice(at, 1);
+      if (this.closed) return;
+      this.options.onThreadFailure?.(err);
+      // A thread that cannot even answer once (a missing or broken script) would fail the same
+      // way each time: after a few in a row the pool stops starting them, and every batch
+      // decompresses on its own thread.
+      if (!thread.answered && ++this.failedStarts >= MAX_FAILED_STARTS) this.brokenBy = new DecompressThreadFailed(`decompression threads disabled after ${MAX_FAILED_STARTS} failed to start; last: ${err.message}`, { cause: err });
       for (const job of thread.jobs.values()) job.reject(err);
       thread.jobs.clear();
-      // The next job starts a fresh thread.
-      if (!this.closed) this.dispatch();
+      // The next job starts a fresh thread (or, given up, fails at once).
+      this.dispatch();
     };
     worker.on('messageerror', (err) => {
       fail(new DecompressThreadFailed(`decompression thread's answer could not be read: ${err.message}`, { cause: err }));
@@ -230,7 +261,7 @@ export function cpuBudget(cpuMax = '/sys/fs/cgroup/cpu.max'): number {
  * cores (the event loop keeps one), at most four; none when the compiled thread script is not
  * there (the sources under vitest).
  */
-export function decompressPoolFor(threads?: number): DecompressPool | undefined {
+export function decompressPoolFor(threads?: number, onThreadFailure?: (err: DecompressThreadFailed) => void): DecompressPool | undefined {
   const n = threads ?? Math.min(4, cpuBudget() - 1);
-  return n >= 1 && existsSync(THREAD_SCRIPT) ? new DecompressPool({ threads: n }) : undefined;
+  return n >= 1 && existsSync(THREAD_SCRIPT) ? new DecompressPool({ threads: n, onThreadFailure }) : undefined;
 }

@@ -34,6 +34,19 @@ async function peelAll(p: DecompressPool, items: PeelItem[]): Promise<Peeled[]> 
   return out;
 }
 
+/** A thread script doing the real thread's work, except that `dies` runs first on each job. */
+function dyingThread(dies: string): string {
+  return [
+    "import { parentPort } from 'node:worker_threads';",
+    `import { peelJob } from ${JSON.stringify(pathToFileURL(join(dirname(compiledThreadScript()), 'peel-job.js')).href)};`,
+    'parentPort.on("message", (req) => {',
+    `  ${dies}`,
+    '  const res = peelJob(req);',
+    '  parentPort.postMessage(res, [res.output]);',
+    '});',
+  ].join('\n');
+}
+
 afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.close()));
 });
@@ -108,15 +121,7 @@ describe('DecompressPool', () => {
       const script = join(dir, 'dies-on-ee.mjs');
       writeFileSync(
         script,
-        [
-          "import { parentPort } from 'node:worker_threads';",
-          `import { peelJob } from ${JSON.stringify(pathToFileURL(join(dirname(compiledThreadScript()), 'peel-job.js')).href)};`,
-          'parentPort.on("message", (req) => {',
-          '  if (new Uint8Array(req.input)[0] === 0xee) process.exit(5);',
-          '  const res = peelJob(req);',
-          '  parentPort.postMessage(res, [res.output]);',
-          '});',
-        ].join('\n'),
+        dyingThread('if (new Uint8Array(req.input)[0] === 0xee) process.exit(5);'),
       );
       const p = pool(1, script);
       const failure = p.peel([{ bytes: Buffer.from([0xee, 1, 2]), compression: 'auto', maxBytes: MIB }], () => undefined);
@@ -129,9 +134,36 @@ describe('DecompressPool', () => {
     }
   });
 
-  it('fails its jobs with one clear error when no thread can start', async () => {
-    const p = pool(1, join(tmpdir(), 'tw-no-such-thread.js'));
-    await expect(p.peel([{ bytes: gzipSync('x'), compression: 'auto', maxBytes: MIB }], () => undefined)).rejects.toThrow(/^decompression thread (failed|could not start): .*tw-no-such-thread/);
+  it('fails its jobs with one clear error when no thread can start, and gives up after three', async () => {
+    const failures: string[] = [];
+    const p = new DecompressPool({ threads: 1, script: join(tmpdir(), 'tw-no-such-thread.js'), onThreadFailure: (err) => failures.push(err.message) });
+    pools.push(p);
+    const one = () => p.peel([{ bytes: gzipSync('x'), compression: 'auto', maxBytes: MIB }], () => undefined);
+    for (let i = 0; i < 3; i++) await expect(one()).rejects.toThrow(/^decompression thread (failed|could not start): .*tw-no-such-thread/);
+    await expect(one()).rejects.toThrow(/^decompression threads disabled after 3 failed to start; last: .*tw-no-such-thread/);
+    await expect(one()).rejects.toThrow(/^decompression threads disabled/);
+    expect(p.jobsSent).toBe(3);
+    expect(failures).toHaveLength(3);
+  });
+
+  it("rejects with the caller's own error over a thread's failure in the same batch", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-thread-'));
+    try {
+      const script = join(dir, 'dies-on-ee.mjs');
+      writeFileSync(script, dyingThread('if (new Uint8Array(req.input)[0] === 0xee) process.exit(5);'));
+      const p = pool(2, script);
+      // Two jobs: the first kills its thread; the second is answered, and handling it throws.
+      const items: PeelItem[] = Array.from({ length: 257 }, (_, i) => ({ bytes: i === 0 ? Buffer.from([0xee]) : gzipSync(String(i)), compression: 'auto', maxBytes: MIB }));
+      const bug = new TypeError('a bug in the caller');
+      await expect(
+        p.peel(items, (i) => {
+          if (i === 256) throw bug;
+        }),
+      ).rejects.toBe(bug);
+      expect(p.valuesPeeled).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails the jobs still waiting when it is closed mid-batch', async () => {
