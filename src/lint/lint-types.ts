@@ -104,9 +104,10 @@ export interface LanguageAdapter {
    * The variables a node assigns: `value` null when the value cannot be read (destructuring,
    * `-=`), `append` for `k += x` / `$k .= $x` (the variable's earlier value, then x), `at`
    * where the value takes effect when that is not the node itself (a loop's or `with`'s target,
-   * which a use inside the loop's body follows).
+   * which a use inside the loop's body follows), `block` for a block-scoped declaration (JS
+   * `let`/`const`, Go `:=` and `var`): the node whose extent the new variable lives in.
    */
-  readAssignment(node: SgNode): Array<{ name: string; value: SgNode | null; append?: boolean; at?: SgNode }>;
+  readAssignment(node: SgNode): Array<{ name: string; value: SgNode | null; append?: boolean; at?: SgNode; block?: SgNode }>;
   /** Key expressions of a map/dict/hash literal (`mset({...})`), undefined for anything else. */
   mapKeys(node: SgNode): SgNode[] | undefined;
   /** Names declared (parameter, field, variable) with the given type or constructor in this source. */

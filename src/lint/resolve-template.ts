@@ -27,6 +27,8 @@ interface Assignment {
   end: number;
   /** The innermost function around it (index into `functions`), -1 for file level. */
   scope: number;
+  /** A block-scoped declaration's block (JS `let`/`const`, Go `:=`): where its variable lives. */
+  block?: Extent;
 }
 
 /** An assignment node of the file, read (into the names it assigns) only when a lookup needs it. */
@@ -253,7 +255,7 @@ export class TemplateResolver {
   }
 
   private reachingUncached(use: SgNode, name: string, at: number, end: number): Reaching {
-    const assignments = this.assignmentsOf(name);
+    const assignments = this.sameVariable(this.assignmentsOf(name), at);
     // Never assigned in this file (a parameter, a global, an attribute): nothing to follow, and
     // whether it is a parameter changes nothing — no value can be read for it either way.
     if (assignments.length === 0) return NOTHING;
@@ -295,6 +297,19 @@ export class TemplateResolver {
       return { assignments: [...own, ...loop.later, ...inner], unknown: param };
     }
     return { assignments: inner, unknown: false };
+  }
+
+  /**
+   * The assignments of the variable a use at `at` sees, where block-scoped declarations of its
+   * name make several: each assignment belongs to the innermost declaration whose block holds
+   * it and which came before it (or is itself), and so does the use. Declarations sharing one
+   * block are one variable (Go's `a, err := …` after an earlier `err`).
+   */
+  private sameVariable(assignments: Assignment[], at: number): Assignment[] {
+    const declarations = assignments.filter((a) => a.block !== undefined);
+    if (declarations.length === 0) return assignments;
+    const variable = declaredBy(declarations, at);
+    return assignments.filter((a) => declaredBy(declarations, a.start, a) === variable);
   }
 
   /** True when function scope `j` lies inside `s`. */
@@ -361,7 +376,14 @@ export class TemplateResolver {
       for (const site of this.assignmentSites()) {
         if (!this.source.slice(site.start, site.end).includes(name)) continue;
         const { node, start, end, scope } = site;
-        site.read ??= this.adapter.readAssignment(node).map((a) => ({ name: a.name, value: a.value, append: a.append === true, scope, ...(a.at ? { node: a.at, ...extentOf(a.at) } : { node, start, end }) }));
+        site.read ??= this.adapter.readAssignment(node).map((a) => ({
+          name: a.name,
+          value: a.value,
+          append: a.append === true,
+          scope,
+          ...(a.at ? { node: a.at, ...extentOf(a.at) } : { node, start, end }),
+          ...(a.block ? { block: extentOf(a.block) } : {}),
+        }));
         for (const a of site.read) if (a.name === name) list.push(a);
       }
       if (list.length === 0) list = NONE;
@@ -385,6 +407,21 @@ export class TemplateResolver {
     });
     return this.sites;
   }
+}
+
+/**
+ * The block (as "start:end") of the innermost declaration in scope at `p`, '' for none. A
+ * declaration is in scope after its own statement (Go's `k := k + "x"` reads the outer k),
+ * and at itself.
+ */
+function declaredBy(declarations: readonly Assignment[], p: number, self?: Assignment): string {
+  let best: Extent | undefined;
+  for (const d of declarations) {
+    const b = d.block!;
+    if (!(b.start <= p && p < b.end) || !(d === self || d.end <= p)) continue;
+    if (best === undefined || b.start > best.start || (b.start === best.start && b.end < best.end)) best = b;
+  }
+  return best === undefined ? '' : `${best.start}:${best.end}`;
 }
 
 function hole(text: string, tenant: boolean): TemplatePart {

@@ -155,3 +155,31 @@ describe('flow analysis at its limits', () => {
     expect(lint('m.py', source)).toEqual(['3 suppressed unregistered feature:{flag}']);
   });
 });
+
+describe('block-scoped declarations (JS let/const, Go :=, Java and C# locals)', () => {
+  const ts = (body: string[]) => ['import Redis from "ioredis";', 'const redis = new Redis();', 'function put(tenantId: string, id: string) {', ...body, '}', ''].join('\n');
+  const go = (body: string[]) => ['package m', 'func put(tenantID string, id string) {', ...body, '}', ''].join('\n');
+
+  it('does not give a write the value of a same-named variable declared in a block it is not in', () => {
+    expect(lint('m.ts', ts(['  const key = `project:${tenantId}:${id}`;', '  if (id) {', '    const key = `project:${id}`;', '    redis.get(key);', '  }', '  redis.set(key, "v");']))).toEqual([]);
+    expect(lint('m.go', go(['\tkey := "project:" + tenantID + ":" + id', '\tif id != "" {', '\t\tkey := "project:" + id', '\t\trdb.Get(ctx, key)', '\t}', '\trdb.Set(ctx, key, "v", 0)']))).toEqual([]);
+  });
+
+  it('gives a write inside the block the inner variable, and keeps its later assignments there', () => {
+    expect(lint('m.ts', ts(['  let key = `project:${tenantId}:${id}`;', '  {', '    let key = "project:";', '    key += id;', '    redis.set(key, "v");', '  }', '  redis.set(key, "v");']))).toEqual(['8 no_tenant_scope project:{id}']);
+    expect(lint('m.go', go(['\tkey := "project:" + tenantID + ":" + id', '\tfor i := 0; i < 2; i++ {', '\t\tkey := "project:"', '\t\tkey += id', '\t\trdb.Set(ctx, key, "v", 0)', '\t}', '\trdb.Set(ctx, key, "v", 0)']))).toEqual(['7 no_tenant_scope project:{id}']);
+  });
+
+  it('still follows a plain assignment in a block to the variable outside it', () => {
+    expect(lint('m.ts', ts(['  let key = `project:${tenantId}:${id}`;', '  if (id) {', '    key = `project:${id}`;', '  }', '  redis.set(key, "v");']))).toEqual(['8 no_tenant_scope project:{id}']);
+    expect(lint('m.go', go(['\tkey := "project:" + tenantID + ":" + id', '\tif id != "" {', '\t\tkey = "project:" + id', '\t}', '\trdb.Set(ctx, key, "v", 0)']))).toEqual(['7 no_tenant_scope project:{id}']);
+  });
+
+  it('treats a var declaration (function-scoped in JS) in a block as the same variable', () => {
+    expect(lint('m.js', ['const Redis = require("ioredis");', 'const redis = new Redis();', 'function put(tenantId, id) {', '  var key = `project:${tenantId}:${id}`;', '  if (id) {', '    var key = `project:${id}`;', '  }', '  redis.set(key, "v");', '}', ''].join('\n'))).toEqual(['8 no_tenant_scope project:{id}']);
+  });
+
+  it('keeps sibling blocks apart in Java and C#', () => {
+    expect(lint('M.java', ['class M {', '  void put(String tenantId, String id) {', '    if (id != null) {', '      String k = "project:" + id;', '      jedis.get(k);', '    } else {', '      String k = "project:" + tenantId + ":" + id;', '      jedis.set(k, "v");', '    }', '  }', '}', ''].join('\n'))).toEqual([]);
+  });
+});

@@ -1,6 +1,10 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { CallShape, ExprShape, LanguageAdapter } from '../lint-types.js';
-import { argumentNodes, assigned, captures, escapeRegex, kindOf, literalText } from './syntax-helpers.js';
+import { argumentNodes, assigned, captures, enclosingBlock, escapeRegex, kindOf, literalText } from './syntax-helpers.js';
+
+// Go's blocks: braces, and the implicit ones of if/for/switch/select statements and their
+// clauses (`if k := …; ok {`'s k lives in the whole if statement).
+const GO_BLOCKS: ReadonlySet<string> = new Set(['block', 'if_statement', 'for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement', 'expression_case', 'default_case', 'type_case', 'communication_case', 'source_file']);
 
 const CONTENT = new Set(['interpreted_string_literal_content', 'raw_string_literal_content']);
 const ESCAPE = new Set(['escape_sequence']);
@@ -70,12 +74,16 @@ export const GO: LanguageAdapter = {
     const names = spec ? node.fieldChildren('name') : (node.field('left')?.namedChildren() ?? []);
     const values = (spec ? node.field('value') : node.field('right'))?.namedChildren() ?? [];
     const operator = spec ? '=' : (node.field('operator')?.text() ?? '=');
+    // `:=` and `var` declare in their block (a `:=` naming a variable already declared in the
+    // same block assigns it: the resolver treats declarations sharing a block as one variable).
+    const block = spec || kindOf(node) === 'short_var_declaration' ? enclosingBlock(node, GO_BLOCKS) : null;
+    const scoped = <T extends object>(a: T) => (block === null ? a : { ...a, block });
     return names.flatMap((name, i) => {
       const value = values[i];
       if (kindOf(name) !== 'identifier') return [];
       // `a, key := f()`: one call, several names: unreadable.
-      if (value === undefined || values.length !== names.length) return [{ name: name.text(), value: null }];
-      return [assigned(name.text(), value, operator === ':=' ? '=' : operator)];
+      if (value === undefined || values.length !== names.length) return [scoped({ name: name.text(), value: null })];
+      return [scoped(assigned(name.text(), value, operator === ':=' ? '=' : operator))];
     });
   },
   mapKeys: () => undefined,

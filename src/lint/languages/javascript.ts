@@ -1,6 +1,9 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { CallShape, ExprShape, LanguageAdapter } from '../lint-types.js';
-import { argumentNodes, assigned, captures, escapeRegex, kindOf, unescapeSequence } from './syntax-helpers.js';
+import { argumentNodes, assigned, captures, enclosingBlock, escapeRegex, kindOf, unescapeSequence } from './syntax-helpers.js';
+
+// Where a `let`/`const` lives: its nearest enclosing block (a `for (let …)` head's is the loop).
+const JS_BLOCKS: ReadonlySet<string> = new Set(['statement_block', 'program', 'for_statement', 'for_in_statement', 'switch_body', 'class_static_block']);
 
 const PATTERN_KINDS = new Set(['array_pattern', 'object_pattern']);
 
@@ -90,7 +93,11 @@ function adapter(id: 'javascript' | 'typescript', grammar: string): LanguageAdap
       }
       const value = node.field(kind === 'variable_declarator' ? 'value' : 'right');
       if (target === null || kindOf(target) !== 'identifier' || value === null) return [];
-      return [assigned(target.text(), value, kind === 'augmented_assignment_expression' ? node.field('operator')?.text() : '=')];
+      const assignment = assigned(target.text(), value, kind === 'augmented_assignment_expression' ? node.field('operator')?.text() : '=');
+      // `let`/`const` live in their block; `var` in its function, like a plain assignment.
+      const declaration = kind === 'variable_declarator' ? node.parent() : null;
+      const block = declaration !== null && kindOf(declaration) === 'lexical_declaration' ? enclosingBlock(declaration, JS_BLOCKS) : null;
+      return [block === null ? assignment : { ...assignment, block }];
     },
     mapKeys(node) {
       if (kindOf(node) === 'object') {

@@ -64,6 +64,15 @@ export function kindOf(node: SgNode | null | undefined): string {
  * One assignment by its operator: `=` replaces, the language's string append (`+=`, PHP's `.=`)
  * appends, any other operator is unreadable.
  */
+/**
+ * The nearest ancestor of `node` whose kind is one of `kinds` (a block-scoped declaration's
+ * scope); null when there is none, and the declaration is then treated as unscoped.
+ */
+export function enclosingBlock(node: SgNode, kinds: ReadonlySet<string>): SgNode | null {
+  for (let n = node.parent(); n !== null; n = n.parent()) if (kinds.has(kindOf(n))) return n;
+  return null;
+}
+
 export function assigned(name: string, value: SgNode, operator: string | undefined, append = '+='): { name: string; value: SgNode | null; append?: boolean } {
   if (operator === undefined || operator === '=') return { name, value };
   return { name, value: operator === append ? value : null, append: true };
