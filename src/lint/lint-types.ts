@@ -105,9 +105,11 @@ export interface LanguageAdapter {
    * `-=`), `append` for `k += x` / `$k .= $x` (the variable's earlier value, then x), `at`
    * where the value takes effect when that is not the node itself (a loop's or `with`'s target,
    * which a use inside the loop's body follows), `block` for a block-scoped declaration (JS
-   * `let`/`const`, Go `:=` and `var`): the node whose extent the new variable lives in.
+   * `let`/`const`, Go `:=` and `var`): the node whose extent the new variable lives in, from
+   * the end of the declaration on (Go), or across the whole block with `wholeBlock` (JS: a
+   * closure written above a `let` assigns the `let`'s variable).
    */
-  readAssignment(node: SgNode): Array<{ name: string; value: SgNode | null; append?: boolean; at?: SgNode; block?: SgNode }>;
+  readAssignment(node: SgNode): Array<{ name: string; value: SgNode | null; append?: boolean; at?: SgNode; block?: SgNode; wholeBlock?: boolean }>;
   /** Key expressions of a map/dict/hash literal (`mset({...})`), undefined for anything else. */
   mapKeys(node: SgNode): SgNode[] | undefined;
   /** Names declared (parameter, field, variable) with the given type or constructor in this source. */

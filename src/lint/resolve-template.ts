@@ -29,6 +29,8 @@ interface Assignment {
   scope: number;
   /** A block-scoped declaration's block (JS `let`/`const`, Go `:=`): where its variable lives. */
   block?: Extent;
+  /** Where in the block the declared variable begins to be seen (the block's start in JS). */
+  visibleFrom?: number;
 }
 
 /** An assignment node of the file, read (into the names it assigns) only when a lookup needs it. */
@@ -80,6 +82,7 @@ export class TemplateResolver {
   private readonly parameterText = new Map<number, string>();
   private readonly shapes = new WeakMap<SgNode, ExprShape>();
   private readonly texts = new WeakMap<SgNode, string>();
+  private readonly variables = new WeakMap<Assignment[], { declarations: Assignment[]; of: string[] }>();
 
   constructor(
     private readonly adapter: LanguageAdapter,
@@ -306,10 +309,17 @@ export class TemplateResolver {
    * block are one variable (Go's `a, err := …` after an earlier `err`).
    */
   private sameVariable(assignments: Assignment[], at: number): Assignment[] {
-    const declarations = assignments.filter((a) => a.block !== undefined);
-    if (declarations.length === 0) return assignments;
-    const variable = declaredBy(declarations, at);
-    return assignments.filter((a) => declaredBy(declarations, a.start, a) === variable);
+    let variables = this.variables.get(assignments);
+    if (variables === undefined) {
+      // Worked out once per name: each lookup then costs one pass over the declarations.
+      const declarations = assignments.filter((a) => a.block !== undefined);
+      variables = { declarations, of: declarations.length === 0 ? [] : assignments.map((a) => declaredBy(declarations, a.start, a)) };
+      this.variables.set(assignments, variables);
+    }
+    if (variables.declarations.length === 0) return assignments;
+    const variable = declaredBy(variables.declarations, at);
+    const of = variables.of;
+    return assignments.filter((_, i) => of[i] === variable);
   }
 
   /** True when function scope `j` lies inside `s`. */
@@ -382,7 +392,7 @@ export class TemplateResolver {
           append: a.append === true,
           scope,
           ...(a.at ? { node: a.at, ...extentOf(a.at) } : { node, start, end }),
-          ...(a.block ? { block: extentOf(a.block) } : {}),
+          ...(a.block ? { block: extentOf(a.block), visibleFrom: a.wholeBlock ? extentOf(a.block).start : extentOf(a.at ?? node).end } : {}),
         }));
         for (const a of site.read) if (a.name === name) list.push(a);
       }
@@ -411,14 +421,14 @@ export class TemplateResolver {
 
 /**
  * The block (as "start:end") of the innermost declaration in scope at `p`, '' for none. A
- * declaration is in scope after its own statement (Go's `k := k + "x"` reads the outer k),
- * and at itself.
+ * declaration is in scope at itself and from its `visibleFrom` on: after its own statement in
+ * Go (`k := k + "x"` reads the outer k), across its whole block in JS.
  */
 function declaredBy(declarations: readonly Assignment[], p: number, self?: Assignment): string {
   let best: Extent | undefined;
   for (const d of declarations) {
     const b = d.block!;
-    if (!(b.start <= p && p < b.end) || !(d === self || d.end <= p)) continue;
+    if (!(b.start <= p && p < b.end) || !(d === self || d.visibleFrom! <= p)) continue;
     if (best === undefined || b.start > best.start || (b.start === best.start && b.end < best.end)) best = b;
   }
   return best === undefined ? '' : `${best.start}:${best.end}`;

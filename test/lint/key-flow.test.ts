@@ -175,6 +175,24 @@ describe('block-scoped declarations (JS let/const, Go :=, Java and C# locals)', 
     expect(lint('m.go', go(['\tkey := "project:" + tenantID + ":" + id', '\tif id != "" {', '\t\tkey = "project:" + id', '\t}', '\trdb.Set(ctx, key, "v", 0)']))).toEqual(['7 no_tenant_scope project:{id}']);
   });
 
+  it('gives a JS let the assignments of closures written above it in its block', () => {
+    expect(lint('m.ts', ts(['  const reset = () => { key = `project:${id}`; };', '  let key = `project:${tenantId}:${id}`;', '  if (id) reset();', '  redis.set(key, "v");']))).toEqual(['7 no_tenant_scope project:{id}']);
+    expect(lint('m.ts', ts(['  if (id) {', '    function reset() { key = `project:${id}`; }', '    let key = `project:${tenantId}:${id}`;', '    reset();', '    redis.set(key, "v");', '  }']))).toEqual(['8 no_tenant_scope project:{id}']);
+    expect(lint('m.ts', ts(['  const f = () => { t = id; };', '  let t = tenantId;', '  f();', '  redis.set(`project:${t}:${id}`, "v");']))).toEqual(['7 non_tenant_expression project:{t}:{id}']);
+  });
+
+  it('never lends an outer key to a catch parameter, a type-switch alias or a received value of the same name', () => {
+    expect(lint('m.ts', ts(['  const key = `project:${tenantId}:${id}`;', '  try {', '    redis.get(key);', '  } catch (key) {', '    redis.set(key, "v");', '  }']))).toEqual(['8 unresolved']);
+    const scoped = '\tkey := "project:" + tenantID + ":" + id';
+    expect(lint('m.go', go([scoped, '\tswitch key := v.(type) {', '\tcase string:', '\t\trdb.Set(ctx, key, "v", 0)', '\t}']))).toEqual(['6 unresolved']);
+    expect(lint('m.go', go([scoped, '\tselect {', '\tcase key := <-ch:', '\t\trdb.Set(ctx, key, "v", 0)', '\t}']))).toEqual(['6 unresolved']);
+    expect(lint('m.go', go([scoped, '\tselect {', '\tcase key = <-ch:', '\t}', '\trdb.Set(ctx, key, "v", 0)']))).toEqual(['7 unresolved']);
+  });
+
+  it('reads a Go const like a var, in its block', () => {
+    expect(lint('m.go', go(['\tkey := "project:" + tenantID + ":" + id', '\tif id != "" {', '\t\tconst key = "project:global"', '\t\trdb.Set(ctx, key, "v", 0)', '\t}', '\trdb.Set(ctx, key, "v", 0)']))).toEqual(['6 no_tenant_scope project:global']);
+  });
+
   it('treats a var declaration (function-scoped in JS) in a block as the same variable', () => {
     expect(lint('m.js', ['const Redis = require("ioredis");', 'const redis = new Redis();', 'function put(tenantId, id) {', '  var key = `project:${tenantId}:${id}`;', '  if (id) {', '    var key = `project:${id}`;', '  }', '  redis.set(key, "v");', '}', ''].join('\n'))).toEqual(['8 no_tenant_scope project:{id}']);
   });

@@ -62,21 +62,35 @@ export const GO: LanguageAdapter = {
   readCall,
   shape,
   functionKinds: ['function_declaration', 'method_declaration', 'func_literal'],
-  assignmentKinds: ['short_var_declaration', 'assignment_statement', 'var_spec', 'range_clause'],
+  assignmentKinds: ['short_var_declaration', 'assignment_statement', 'var_spec', 'const_spec', 'range_clause', 'type_switch_statement', 'receive_statement'],
   readAssignment(node) {
+    const kind = kindOf(node);
+    if (kind === 'type_switch_statement') {
+      // `switch key := v.(type)`: a new key in every case, holding a value the linter cannot read.
+      const alias = node.field('alias');
+      if (alias === null) return [];
+      return alias.namedChildren().flatMap((n) => (kindOf(n) === 'identifier' && n.text() !== '_' ? [{ name: n.text(), value: null, at: alias, block: node }] : []));
+    }
+    if (kind === 'receive_statement') {
+      // `case key := <-ch:` (a new key in the case) or `case key = <-ch:`: a channel's value.
+      const left = node.field('left');
+      if (left === null) return [];
+      const block = node.children().some((c) => c.text() === ':=') ? enclosingBlock(node, GO_BLOCKS) : null;
+      return left.namedChildren().flatMap((n) => (kindOf(n) === 'identifier' && n.text() !== '_' ? [block === null ? { name: n.text(), value: null } : { name: n.text(), value: null, block }] : []));
+    }
     if (kindOf(node) === 'range_clause') {
       // `for _, key := range keys`: values the linter cannot read, taken at the loop's head.
       const left = node.field('left');
       if (left === null) return [];
       return left.namedChildren().flatMap((n) => (kindOf(n) === 'identifier' && n.text() !== '_' ? [{ name: n.text(), value: null, at: left }] : []));
     }
-    const spec = kindOf(node) === 'var_spec';
+    const spec = kind === 'var_spec' || kind === 'const_spec';
     const names = spec ? node.fieldChildren('name') : (node.field('left')?.namedChildren() ?? []);
     const values = (spec ? node.field('value') : node.field('right'))?.namedChildren() ?? [];
     const operator = spec ? '=' : (node.field('operator')?.text() ?? '=');
-    // `:=` and `var` declare in their block (a `:=` naming a variable already declared in the
+    // `:=`, `var` and `const` declare in their block (a `:=` naming a variable already declared in the
     // same block assigns it: the resolver treats declarations sharing a block as one variable).
-    const block = spec || kindOf(node) === 'short_var_declaration' ? enclosingBlock(node, GO_BLOCKS) : null;
+    const block = spec || kind === 'short_var_declaration' ? enclosingBlock(node, GO_BLOCKS) : null;
     const scoped = <T extends object>(a: T) => (block === null ? a : { ...a, block });
     return names.flatMap((name, i) => {
       const value = values[i];

@@ -80,9 +80,16 @@ function adapter(id: 'javascript' | 'typescript', grammar: string): LanguageAdap
     readCall,
     shape,
     functionKinds: ['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration', 'function'],
-    assignmentKinds: ['variable_declarator', 'assignment_expression', 'augmented_assignment_expression', 'for_in_statement'],
+    assignmentKinds: ['variable_declarator', 'assignment_expression', 'augmented_assignment_expression', 'for_in_statement', 'catch_clause'],
     readAssignment(node) {
       const kind = kindOf(node);
+      if (kind === 'catch_clause') {
+        // `catch (key)`: a new key in the clause, holding the thrown value.
+        const param = node.field('parameter');
+        if (param === null) return [];
+        const names = kindOf(param) === 'identifier' ? [param] : param.findAll({ rule: { any: [{ kind: 'identifier' }, { kind: 'shorthand_property_identifier_pattern' }] } });
+        return names.map((n) => ({ name: n.text(), value: null, at: param, block: node, wholeBlock: true }));
+      }
       // Destructuring and `for (key of …)` assign values the linter cannot read.
       const target = node.field(kind === 'variable_declarator' ? 'name' : 'left');
       if (kind === 'for_in_statement' || (target !== null && PATTERN_KINDS.has(kindOf(target)))) {
@@ -97,7 +104,7 @@ function adapter(id: 'javascript' | 'typescript', grammar: string): LanguageAdap
       // `let`/`const` live in their block; `var` in its function, like a plain assignment.
       const declaration = kind === 'variable_declarator' ? node.parent() : null;
       const block = declaration !== null && kindOf(declaration) === 'lexical_declaration' ? enclosingBlock(declaration, JS_BLOCKS) : null;
-      return [block === null ? assignment : { ...assignment, block }];
+      return [block === null ? assignment : { ...assignment, block, wholeBlock: true }];
     },
     mapKeys(node) {
       if (kindOf(node) === 'object') {
