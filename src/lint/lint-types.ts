@@ -107,9 +107,18 @@ export interface LanguageAdapter {
    * which a use inside the loop's body follows), `block` for a block-scoped declaration (JS
    * `let`/`const`, Go `:=` and `var`): the node whose extent the new variable lives in, from
    * the end of the declaration on (Go), or across the whole block with `wholeBlock` (JS: a
-   * closure written above a `let` assigns the `let`'s variable).
+   * closure written above a `let` assigns the `let`'s variable); `bare` for a declaration
+   * without a value (`let key;`), which opens the variable and gives it no template.
    */
-  readAssignment(node: SgNode): Array<{ name: string; value: SgNode | null; append?: boolean; at?: SgNode; block?: SgNode; wholeBlock?: boolean }>;
+  readAssignment(node: SgNode): Array<{ name: string; value: SgNode | null; append?: boolean; at?: SgNode; block?: SgNode; wholeBlock?: boolean; bare?: boolean }>;
+  /**
+   * For assignment kinds that span far more than the names they assign (a catch clause, a
+   * type switch): the part that names them. Lookups search each assignment's text for a name,
+   * and a nested catch's whole text would be searched for every name around it.
+   */
+  assignmentHead?(node: SgNode): SgNode | null;
+  /** File-level declarations apply wherever they are written (Go's package scope). */
+  fileScopeUnordered?: boolean;
   /** Key expressions of a map/dict/hash literal (`mset({...})`), undefined for anything else. */
   mapKeys(node: SgNode): SgNode[] | undefined;
   /** Names declared (parameter, field, variable) with the given type or constructor in this source. */

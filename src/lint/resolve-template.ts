@@ -31,6 +31,8 @@ interface Assignment {
   block?: Extent;
   /** Where in the block the declared variable begins to be seen (the block's start in JS). */
   visibleFrom?: number;
+  /** A declaration without a value (`let key;`): it opens the variable and holds no template. */
+  bare?: boolean;
 }
 
 /** An assignment node of the file, read (into the names it assigns) only when a lookup needs it. */
@@ -258,7 +260,7 @@ export class TemplateResolver {
   }
 
   private reachingUncached(use: SgNode, name: string, at: number, end: number): Reaching {
-    const assignments = this.sameVariable(this.assignmentsOf(name), at);
+    const { assignments, declaredIn } = this.sameVariable(this.assignmentsOf(name), at);
     // Never assigned in this file (a parameter, a global, an attribute): nothing to follow, and
     // whether it is a parameter changes nothing — no value can be read for it either way.
     if (assignments.length === 0) return NOTHING;
@@ -275,31 +277,41 @@ export class TemplateResolver {
     // arrow, a Go func literal) may be the variable's too: they add to what reaches the use,
     // never replace it.
     const inner: Assignment[] = [];
+    // A variable declared outside the function being looked at (a Go package var, a JS `let`
+    // around a closure) may still hold its outer value where the function's own assignments
+    // do not always run: those are carried out to the scope of the declaration.
+    const carried: Assignment[] = [];
     for (const i of around) {
       const s = i < 0 ? FILE_SCOPE : scopes[i]!;
-      // Before the point and not around it (`k = "x:" + k` reads k's earlier value).
-      const own = assignments.filter((a) => a.scope === i && a.end <= at);
+      // Before the point and not around it (`k = "x:" + k` reads k's earlier value); Go's
+      // package-level declarations wherever they are written.
+      const own = assignments.filter((a) => a.scope === i && (a.end <= at || (i < 0 && this.adapter.fileScopeUnordered === true && !(a.start <= at && end <= a.end))));
       if (i >= 0) inner.push(...assignments.filter((a) => a.scope !== i && a.scope >= 0 && this.nestedIn(a.scope, s) && !this.holds(a.scope, at, end)));
       const param = s.node !== undefined && this.declaresParameter(i, s.node, name);
       if (own.length === 0) {
-        if (param) return { assignments: inner, unknown: true };
+        if (param) return { assignments: [...carried, ...inner], unknown: true };
         continue;
       }
       const loop = this.loopCarried(use, assignments, i, at, s);
+      const declaredOutside = declaredIn !== undefined && declaredIn !== i && !param;
       // One assignment, nothing carried round a loop, no argument to compete with: it reaches
       // the use whether or not it always runs, so no tree walk is needed.
-      if (own.length === 1 && !param && loop.later.length === 0) return { assignments: [...own, ...inner], unknown: false };
+      if (own.length === 1 && !param && !declaredOutside && loop.later.length === 0) return { assignments: [...carried, ...own, ...inner], unknown: false };
       for (let k = own.length - 1; k >= 0; k--) {
         const d = own[k]!;
         if (!dominates(d.node, use)) continue;
         // Assigned again inside the loop before the use: the previous turn's values end there.
         const later = d.start > loop.start ? [] : loop.later;
-        return { assignments: [...own.slice(k), ...later, ...inner], unknown: false };
+        return { assignments: [...carried, ...own.slice(k), ...later, ...inner], unknown: false };
+      }
+      if (declaredOutside) {
+        carried.push(...own, ...loop.later);
+        continue;
       }
       // No assignment always runs before the use: the value it had before them may reach it too.
-      return { assignments: [...own, ...loop.later, ...inner], unknown: param };
+      return { assignments: [...carried, ...own, ...loop.later, ...inner], unknown: param };
     }
-    return { assignments: inner, unknown: false };
+    return { assignments: [...carried, ...inner], unknown: false };
   }
 
   /**
@@ -308,7 +320,7 @@ export class TemplateResolver {
    * it and which came before it (or is itself), and so does the use. Declarations sharing one
    * block are one variable (Go's `a, err := …` after an earlier `err`).
    */
-  private sameVariable(assignments: Assignment[], at: number): Assignment[] {
+  private sameVariable(assignments: Assignment[], at: number): { assignments: Assignment[]; declaredIn?: number } {
     let variables = this.variables.get(assignments);
     if (variables === undefined) {
       // Worked out once per name: each lookup then costs one pass over the declarations.
@@ -316,10 +328,12 @@ export class TemplateResolver {
       variables = { declarations, of: declarations.length === 0 ? [] : assignments.map((a) => declaredBy(declarations, a.start, a)) };
       this.variables.set(assignments, variables);
     }
-    if (variables.declarations.length === 0) return assignments;
+    if (variables.declarations.length === 0) return { assignments };
     const variable = declaredBy(variables.declarations, at);
     const of = variables.of;
-    return assignments.filter((_, i) => of[i] === variable);
+    // The function the use's declaration is in (declarations sharing a block share it).
+    const declaration = variable === '' ? undefined : variables.declarations.find((d) => `${d.block!.start}:${d.block!.end}` === variable);
+    return { assignments: assignments.filter((a, i) => of[i] === variable && a.bare !== true), declaredIn: declaration?.scope };
   }
 
   /** True when function scope `j` lies inside `s`. */
@@ -393,6 +407,7 @@ export class TemplateResolver {
           scope,
           ...(a.at ? { node: a.at, ...extentOf(a.at) } : { node, start, end }),
           ...(a.block ? { block: extentOf(a.block), visibleFrom: a.wholeBlock ? extentOf(a.block).start : extentOf(a.at ?? node).end } : {}),
+          ...(a.bare ? { bare: true } : {}),
         }));
         for (const a of site.read) if (a.name === name) list.push(a);
       }
@@ -407,7 +422,7 @@ export class TemplateResolver {
     if (this.sites) return this.sites;
     const scopes = this.scopeList();
     this.sites = this.file.assignments.map((node) => {
-      const { start, end } = extentOf(node);
+      const { start, end } = extentOf(this.adapter.assignmentHead?.(node) ?? node);
       // Innermost function around it: the latest-starting one that contains it.
       let scope = -1;
       scopes.forEach((s, i) => {

@@ -193,6 +193,26 @@ describe('block-scoped declarations (JS let/const, Go :=, Java and C# locals)', 
     expect(lint('m.go', go(['\tkey := "project:" + tenantID + ":" + id', '\tif id != "" {', '\t\tconst key = "project:global"', '\t\trdb.Set(ctx, key, "v", 0)', '\t}', '\trdb.Set(ctx, key, "v", 0)']))).toEqual(['6 no_tenant_scope project:global']);
   });
 
+  it('opens an inner variable at a declaration without a value or with a pattern', () => {
+    expect(lint('m.ts', ts(['  let key = `project:${id}`;', '  {', '    let key: string;', '    key = `project:${tenantId}:${id}`;', '  }', '  redis.set(key, "v");']))).toEqual(['9 no_tenant_scope project:{id}']);
+    expect(lint('m.ts', ts(['  let key = `project:${id}`;', '  {', '    let { key } = { key: "" };', '    key = `project:${tenantId}:${id}`;', '  }', '  redis.set(key, "v");']))).toEqual(['9 no_tenant_scope project:{id}']);
+  });
+
+  it('reads only the names a catch pattern binds, not those in its default values', () => {
+    expect(lint('m.ts', ts(['  const key = `project:${tenantId}:${id}`;', '  try {', '    redis.get(key);', '  } catch ({ message = key }) {', '    redis.set(key, "v");', '  }']))).toEqual([]);
+  });
+
+  it('sees a generator expression’s parameter as its own', () => {
+    expect(lint('m.ts', ts(['  const key = `project:${tenantId}:${id}`;', '  const g = function* (key: string) {', '    redis.set(key, "v");', '  };']))).toEqual(['6 unresolved']);
+  });
+
+  it('keeps an outer value where a closure or function assigns the variable only sometimes', () => {
+    expect(lint('m.ts', ts(['  let key = `project:${id}`;', '  [1].forEach(() => {', '    if (tenantId) key = `project:${tenantId}:${id}`;', '    redis.set(key, "v");', '  });']))).toEqual(['7 no_tenant_scope project:{id}']);
+    const pkg = (body: string[]) => ['package m', 'func put(tenantID string, id string) {', ...body, '}', 'var key = "project:" + legacyID', ''].join('\n');
+    expect(lint('m.go', pkg(['\tf := func() { key = "project:" + tenantID + ":" + id }', '\tf()', '\trdb.Set(ctx, key, "v", 0)']))).toEqual(['5 no_tenant_scope project:{legacyID}']);
+    expect(lint('m.go', pkg(['\tif id != "" {', '\t\tkey = "project:" + tenantID + ":" + id', '\t}', '\trdb.Set(ctx, key, "v", 0)']))).toEqual(['6 no_tenant_scope project:{legacyID}']);
+  });
+
   it('treats a var declaration (function-scoped in JS) in a block as the same variable', () => {
     expect(lint('m.js', ['const Redis = require("ioredis");', 'const redis = new Redis();', 'function put(tenantId, id) {', '  var key = `project:${tenantId}:${id}`;', '  if (id) {', '    var key = `project:${id}`;', '  }', '  redis.set(key, "v");', '}', ''].join('\n'))).toEqual(['8 no_tenant_scope project:{id}']);
   });

@@ -91,7 +91,8 @@ export const GO: LanguageAdapter = {
     // `:=`, `var` and `const` declare in their block (a `:=` naming a variable already declared in the
     // same block assigns it: the resolver treats declarations sharing a block as one variable).
     const block = spec || kind === 'short_var_declaration' ? enclosingBlock(node, GO_BLOCKS) : null;
-    const scoped = <T extends object>(a: T) => (block === null ? a : { ...a, block });
+    // A package-level declaration applies to the whole file, whatever its place in it.
+    const scoped = <T extends object>(a: T) => (block === null ? a : { ...a, block, ...(kindOf(block) === 'source_file' ? { wholeBlock: true } : {}) });
     return names.flatMap((name, i) => {
       const value = values[i];
       if (kindOf(name) !== 'identifier') return [];
@@ -100,6 +101,8 @@ export const GO: LanguageAdapter = {
       return [scoped(assigned(name.text(), value, operator === ':=' ? '=' : operator))];
     });
   },
+  assignmentHead: (node) => (kindOf(node) === 'type_switch_statement' ? node.field('alias') : node),
+  fileScopeUnordered: true,
   mapKeys: () => undefined,
   declaredNames(source, type) {
     if (!source.includes(type)) return [];

@@ -2,6 +2,26 @@ import type { SgNode } from '@ast-grep/napi';
 import type { CallShape, ExprShape, LanguageAdapter } from '../lint-types.js';
 import { argumentNodes, assigned, captures, enclosingBlock, escapeRegex, kindOf, unescapeSequence } from './syntax-helpers.js';
 
+/** The names a binding pattern declares: not those in its default values (`{ a = b }` binds a). */
+function boundNames(pattern: SgNode): SgNode[] {
+  switch (kindOf(pattern)) {
+    case 'identifier':
+    case 'shorthand_property_identifier_pattern':
+      return [pattern];
+    case 'assignment_pattern':
+    case 'object_assignment_pattern': {
+      const left = pattern.field('left');
+      return left === null ? [] : boundNames(left);
+    }
+    case 'pair_pattern': {
+      const value = pattern.field('value');
+      return value === null ? [] : boundNames(value);
+    }
+    default:
+      return pattern.namedChildren().flatMap(boundNames);
+  }
+}
+
 // Where a `let`/`const` lives: its nearest enclosing block (a `for (let …)` head's is the loop).
 const JS_BLOCKS: ReadonlySet<string> = new Set(['statement_block', 'program', 'for_statement', 'for_in_statement', 'switch_body', 'class_static_block']);
 
@@ -79,7 +99,7 @@ function adapter(id: 'javascript' | 'typescript', grammar: string): LanguageAdap
     callKinds: ['call_expression'],
     readCall,
     shape,
-    functionKinds: ['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration', 'function'],
+    functionKinds: ['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration', 'generator_function', 'function'],
     assignmentKinds: ['variable_declarator', 'assignment_expression', 'augmented_assignment_expression', 'for_in_statement', 'catch_clause'],
     readAssignment(node) {
       const kind = kindOf(node);
@@ -87,25 +107,27 @@ function adapter(id: 'javascript' | 'typescript', grammar: string): LanguageAdap
         // `catch (key)`: a new key in the clause, holding the thrown value.
         const param = node.field('parameter');
         if (param === null) return [];
-        const names = kindOf(param) === 'identifier' ? [param] : param.findAll({ rule: { any: [{ kind: 'identifier' }, { kind: 'shorthand_property_identifier_pattern' }] } });
-        return names.map((n) => ({ name: n.text(), value: null, at: param, block: node, wholeBlock: true }));
+        return boundNames(param).map((n) => ({ name: n.text(), value: null, at: param, block: node, wholeBlock: true }));
       }
       // Destructuring and `for (key of …)` assign values the linter cannot read.
       const target = node.field(kind === 'variable_declarator' ? 'name' : 'left');
+      // `let`/`const` live in their block; `var` in its function, like a plain assignment.
+      const declaration = kind === 'variable_declarator' ? node.parent() : null;
+      const block = declaration !== null && kindOf(declaration) === 'lexical_declaration' ? enclosingBlock(declaration, JS_BLOCKS) : null;
+      const scoped = <T extends object>(a: T) => (block === null ? a : { ...a, block, wholeBlock: true });
       if (kind === 'for_in_statement' || (target !== null && PATTERN_KINDS.has(kindOf(target)))) {
         if (target === null) return [];
         const names = kindOf(target) === 'identifier' ? [target] : target.findAll({ rule: { any: [{ kind: 'identifier' }, { kind: 'shorthand_property_identifier_pattern' }] } });
         // A loop's variable takes its values at the loop's head, before each turn of its body.
-        return names.map((n) => ({ name: n.text(), value: null, ...(kind === 'for_in_statement' ? { at: target } : {}) }));
+        return names.map((n) => scoped({ name: n.text(), value: null, ...(kind === 'for_in_statement' ? { at: target } : {}) }));
       }
       const value = node.field(kind === 'variable_declarator' ? 'value' : 'right');
-      if (target === null || kindOf(target) !== 'identifier' || value === null) return [];
-      const assignment = assigned(target.text(), value, kind === 'augmented_assignment_expression' ? node.field('operator')?.text() : '=');
-      // `let`/`const` live in their block; `var` in its function, like a plain assignment.
-      const declaration = kind === 'variable_declarator' ? node.parent() : null;
-      const block = declaration !== null && kindOf(declaration) === 'lexical_declaration' ? enclosingBlock(declaration, JS_BLOCKS) : null;
-      return [block === null ? assignment : { ...assignment, block, wholeBlock: true }];
+      if (target === null || kindOf(target) !== 'identifier') return [];
+      // `let key;` declares the block's key without a value: later assignments give it one.
+      if (value === null) return block === null ? [] : [{ name: target.text(), value: null, block, wholeBlock: true, bare: true }];
+      return [scoped(assigned(target.text(), value, kind === 'augmented_assignment_expression' ? node.field('operator')?.text() : '='))];
     },
+    assignmentHead: (node) => (kindOf(node) === 'catch_clause' ? node.field('parameter') : node),
     mapKeys(node) {
       if (kindOf(node) === 'object') {
         return node.namedChildren().flatMap((p) => {
