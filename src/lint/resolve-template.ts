@@ -85,6 +85,11 @@ export class TemplateResolver {
   private readonly shapes = new WeakMap<SgNode, ExprShape>();
   private readonly texts = new WeakMap<SgNode, string>();
   private readonly variables = new WeakMap<Assignment[], { declarations: Assignment[]; of: string[] }>();
+  /** Templates of assignments worked out without meeting a cycle: valid for every key of the file. */
+  private readonly settled = new Map<Assignment, { parts: Alt[] | undefined; depth: number; truncated: boolean }>();
+  private readonly inProgress = new Set<Assignment>();
+  /** How many times a value still being worked out was met (its result then depends on the path). */
+  private cyclesMet = 0;
 
   constructor(
     private readonly adapter: LanguageAdapter,
@@ -183,13 +188,30 @@ export class TemplateResolver {
 
   /** The templates one assignment gives its variable (for `k += x`: k's earlier values, then x). */
   private assignedParts(a: Assignment, depth: number): Alt[] | undefined {
+    // Worked out for an earlier key of the file, at this depth or with more depth to spare,
+    // and without meeting a value still being worked out: the same templates again. A file
+    // whose thousand closures each assign one outer variable reads each assignment once.
+    const done = this.settled.get(a);
+    if (done !== undefined && done.depth <= depth) {
+      if (done.truncated) truncated = true;
+      return done.parts;
+    }
     // Each assignment's templates once per key: a chain of optional `+=` would otherwise be
     // worked out again for every path through it.
-    if (this.assigned.has(a)) return this.assigned.get(a);
+    if (this.assigned.has(a)) {
+      if (this.inProgress.has(a)) this.cyclesMet++;
+      return this.assigned.get(a);
+    }
     // In progress: a value that reads itself (`k = k + "x"` in a loop) sees a hole there.
     this.assigned.set(a, undefined);
+    this.inProgress.add(a);
+    const [cyclesBefore, truncatedBefore] = [this.cyclesMet, truncated];
+    truncated = false;
     const parts = this.assignedPartsUncached(a, depth);
+    this.inProgress.delete(a);
     this.assigned.set(a, parts);
+    if (this.cyclesMet === cyclesBefore) this.settled.set(a, { parts, depth, truncated });
+    truncated ||= truncatedBefore;
     return parts;
   }
 
@@ -275,8 +297,10 @@ export class TemplateResolver {
     around.push(-1);
     // Values assigned in closures and blocks inside an enclosing function (a Ruby block, a JS
     // arrow, a Go func literal) may be the variable's too: they add to what reaches the use,
-    // never replace it.
-    const inner: Assignment[] = [];
+    // never replace it. Those of the outermost function looked at hold those of every one
+    // inside it, so they are gathered once, for the scope the lookup ends in.
+    let outermost = -1;
+    const innerOf = () => (outermost < 0 ? NONE : this.nestedAssignments(assignments, outermost, at, end));
     // A variable declared outside the function being looked at (a Go package var, a JS `let`
     // around a closure) may still hold its outer value where the function's own assignments
     // do not always run: those are carried out to the scope of the declaration.
@@ -286,32 +310,32 @@ export class TemplateResolver {
       // Before the point and not around it (`k = "x:" + k` reads k's earlier value); Go's
       // package-level declarations wherever they are written.
       const own = assignments.filter((a) => a.scope === i && (a.end <= at || (i < 0 && this.adapter.fileScopeUnordered === true && !(a.start <= at && end <= a.end))));
-      if (i >= 0) inner.push(...assignments.filter((a) => a.scope !== i && a.scope >= 0 && this.nestedIn(a.scope, s) && !this.holds(a.scope, at, end)));
+      if (i >= 0) outermost = i;
       const param = s.node !== undefined && this.declaresParameter(i, s.node, name);
       if (own.length === 0) {
-        if (param) return { assignments: [...carried, ...inner], unknown: true };
+        if (param) return { assignments: [...carried, ...innerOf()], unknown: true };
         continue;
       }
       const loop = this.loopCarried(use, assignments, i, at, s);
       const declaredOutside = declaredIn !== undefined && declaredIn !== i && !param;
       // One assignment, nothing carried round a loop, no argument to compete with: it reaches
       // the use whether or not it always runs, so no tree walk is needed.
-      if (own.length === 1 && !param && !declaredOutside && loop.later.length === 0) return { assignments: [...carried, ...own, ...inner], unknown: false };
+      if (own.length === 1 && !param && !declaredOutside && loop.later.length === 0) return { assignments: [...carried, ...own, ...innerOf()], unknown: false };
       for (let k = own.length - 1; k >= 0; k--) {
         const d = own[k]!;
         if (!dominates(d.node, use)) continue;
         // Assigned again inside the loop before the use: the previous turn's values end there.
         const later = d.start > loop.start ? [] : loop.later;
-        return { assignments: [...carried, ...own.slice(k), ...later, ...inner], unknown: false };
+        return { assignments: [...carried, ...own.slice(k), ...later, ...innerOf()], unknown: false };
       }
       if (declaredOutside) {
         carried.push(...own, ...loop.later);
         continue;
       }
       // No assignment always runs before the use: the value it had before them may reach it too.
-      return { assignments: [...carried, ...own, ...loop.later, ...inner], unknown: param };
+      return { assignments: [...carried, ...own, ...loop.later, ...innerOf()], unknown: param };
     }
-    return { assignments: [...carried, ...inner], unknown: false };
+    return { assignments: [...carried, ...innerOf()], unknown: false };
   }
 
   /**
@@ -336,16 +360,15 @@ export class TemplateResolver {
     return { assignments: assignments.filter((a, i) => of[i] === variable && a.bare !== true), declaredIn: declaration?.scope };
   }
 
-  /** True when function scope `j` lies inside `s`. */
-  private nestedIn(j: number, s: Scope): boolean {
-    const f = this.scopeList()[j]!;
-    return f !== s && s.start <= f.start && f.end <= s.end;
-  }
-
-  /** True when function scope `j` holds the point [at, end). */
-  private holds(j: number, at: number, end: number): boolean {
-    const f = this.scopeList()[j]!;
-    return f.start <= at && end <= f.end;
+  /** Assignments in functions inside function scope `i` that do not hold the point [at, end). */
+  private nestedAssignments(assignments: Assignment[], i: number, at: number, end: number): Assignment[] {
+    const scopes = this.scopeList();
+    const s = scopes[i]!;
+    return assignments.filter((a) => {
+      if (a.scope < 0 || a.scope === i) return false;
+      const f = scopes[a.scope]!;
+      return s.start <= f.start && f.end <= s.end && !(f.start <= at && end <= f.end);
+    });
   }
 
   /**
@@ -421,17 +444,28 @@ export class TemplateResolver {
   private assignmentSites(): AssignmentSite[] {
     if (this.sites) return this.sites;
     const scopes = this.scopeList();
-    this.sites = this.file.assignments.map((node) => {
-      const { start, end } = extentOf(this.adapter.assignmentHead?.(node) ?? node);
-      // Innermost function around it: the latest-starting one that contains it.
-      let scope = -1;
-      scopes.forEach((s, i) => {
-        if (s.start <= start && end <= s.end && !(s.start === start && s.end === end) && (scope < 0 || s.start >= scopes[scope]!.start)) scope = i;
-      });
-      return { node, start, end, scope };
-    });
-    return this.sites;
+    const sites: AssignmentSite[] = this.file.assignments.map((node) => ({ node, ...extentOf(this.adapter.assignmentHead?.(node) ?? node), scope: -1 }));
+    // Innermost function around each: one sweep in order of start, with the functions open at
+    // that point on a stack (functions nest or are apart, so the innermost is near its top).
+    // Testing every function for every assignment cost a file of 3,000 closures over a second.
+    const byStart = scopes.map((_, i) => i).sort((a, b) => scopes[a]!.start - scopes[b]!.start || scopes[b]!.end - scopes[a]!.end);
+    const open: number[] = [];
+    let next = 0;
+    for (const site of [...sites].sort((a, b) => a.start - b.start)) {
+      while (next < byStart.length && scopes[byStart[next]!]!.start <= site.start) open.push(byStart[next++]!);
+      while (open.length > 0 && scopes[open.at(-1)!]!.end <= site.start) open.pop();
+      for (let k = open.length - 1; k >= 0; k--) {
+        const f = scopes[open[k]!]!;
+        if (f.start <= site.start && site.end <= f.end && !(f.start === site.start && f.end === site.end)) {
+          site.scope = open[k]!;
+          break;
+        }
+      }
+    }
+    this.sites = sites;
+    return sites;
   }
+
 }
 
 /**
@@ -479,6 +513,18 @@ function product(slots: readonly (Alt[] | undefined)[]): Alt[] | undefined {
   return out;
 }
 
+// Templates kept for an assignment come back for every key that reads it: each is spelled once.
+const altKeys = new WeakMap<Alt, string>();
+
+function altKey(alt: Alt): string {
+  let key = altKeys.get(alt);
+  if (key === undefined) {
+    key = JSON.stringify(mergeText(alt));
+    altKeys.set(alt, key);
+  }
+  return key;
+}
+
 /** The alternatives of several sources, each template once, at most MAX_ALTERNATIVES of them. */
 function union(sources: readonly (Alt[] | undefined)[]): Alt[] | undefined {
   if (sources.length === 1) {
@@ -489,7 +535,7 @@ function union(sources: readonly (Alt[] | undefined)[]): Alt[] | undefined {
   for (const source of sources) {
     if (source === undefined) return undefined;
     for (const alt of source) {
-      const key = JSON.stringify(mergeText(alt));
+      const key = altKey(alt);
       if (seen.has(key)) continue;
       if (seen.size === MAX_ALTERNATIVES) {
         truncated = true;
