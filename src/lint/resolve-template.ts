@@ -312,28 +312,33 @@ export class TemplateResolver {
       const own = assignments.filter((a) => a.scope === i && (a.end <= at || (i < 0 && this.adapter.fileScopeUnordered === true && !(a.start <= at && end <= a.end))));
       if (i >= 0) outermost = i;
       const param = s.node !== undefined && this.declaresParameter(i, s.node, name);
+      const declaredOutside = declaredIn !== undefined && declaredIn !== i && !param;
+      // Assignments written after the use can reach it too where the use is in a function
+      // nested in this scope (called after them), or where the variable outlives this
+      // function's calls (an earlier call left them).
+      const after = (i !== around[0] || declaredOutside) && !(i < 0 && this.adapter.fileScopeUnordered === true) ? assignments.filter((a) => a.scope === i && a.start >= end) : NONE;
       if (own.length === 0) {
         if (param) return { assignments: [...carried, ...innerOf()], unknown: true };
+        carried.push(...after);
         continue;
       }
       const loop = this.loopCarried(use, assignments, i, at, s);
-      const declaredOutside = declaredIn !== undefined && declaredIn !== i && !param;
       // One assignment, nothing carried round a loop, no argument to compete with: it reaches
       // the use whether or not it always runs, so no tree walk is needed.
-      if (own.length === 1 && !param && !declaredOutside && loop.later.length === 0) return { assignments: [...carried, ...own, ...innerOf()], unknown: false };
+      if (own.length === 1 && !param && !declaredOutside && loop.later.length === 0) return { assignments: [...carried, ...own, ...after, ...innerOf()], unknown: false };
       for (let k = own.length - 1; k >= 0; k--) {
         const d = own[k]!;
         if (!dominates(d.node, use)) continue;
         // Assigned again inside the loop before the use: the previous turn's values end there.
         const later = d.start > loop.start ? [] : loop.later;
-        return { assignments: [...carried, ...own.slice(k), ...later, ...innerOf()], unknown: false };
+        return { assignments: [...carried, ...own.slice(k), ...later, ...after, ...innerOf()], unknown: false };
       }
       if (declaredOutside) {
-        carried.push(...own, ...loop.later);
+        carried.push(...own, ...loop.later, ...after);
         continue;
       }
       // No assignment always runs before the use: the value it had before them may reach it too.
-      return { assignments: [...carried, ...own, ...loop.later, ...innerOf()], unknown: param };
+      return { assignments: [...carried, ...own, ...loop.later, ...after, ...innerOf()], unknown: param };
     }
     return { assignments: [...carried, ...innerOf()], unknown: false };
   }

@@ -213,6 +213,19 @@ describe('block-scoped declarations (JS let/const, Go :=, Java and C# locals)', 
     expect(lint('m.go', pkg(['\tif id != "" {', '\t\tkey = "project:" + tenantID + ":" + id', '\t}', '\trdb.Set(ctx, key, "v", 0)']))).toEqual(['6 no_tenant_scope project:{legacyID}']);
   });
 
+  it('follows values a closure may see when it runs later: assigned after it, by an earlier call, or at file level below', () => {
+    expect(lint('m.ts', ts(['  let key = `project:${tenantId}:${id}`;', '  const f = () => redis.set(key, "v");', '  key = `project:${id}`;', '  f();']))).toEqual(['5 no_tenant_scope project:{id}']);
+    expect(lint('m.go', go(['\tkey := "project:" + tenantID + ":" + id', '\tdefer func() { rdb.Set(ctx, key, "v", 0) }()', '\tkey = "project:" + id']))).toEqual(['4 no_tenant_scope project:{id}']);
+    expect(lint('m.ts', ts(['  let key = `project:${tenantId}:${id}`;', '  const f = () => {', '    redis.set(key, "v");', '    key = `project:${id}`;', '  };', '  f();', '  f();']))).toEqual(['6 no_tenant_scope project:{id}']);
+    expect(lint('m.js', ['const Redis = require("ioredis");', 'const redis = new Redis();', 'function put(tenantId, id, x) {', '  if (x) key = `project:${tenantId}:${id}`;', '  redis.set(key, "v");', '}', 'let key = `project:${legacyId}`;', ''].join('\n'))).toEqual(['5 no_tenant_scope project:{legacyId}']);
+  });
+
+  it('reads a JS var as one variable across its whole function, around closures too', () => {
+    expect(lint('m.ts', ts(['  var key = `project:${id}`;', '  const f = () => {', '    if (tenantId) key = `project:${tenantId}:${id}`;', '    redis.set(key, "v");', '  };']))).toEqual(['7 no_tenant_scope project:{id}']);
+    // The hoisted var shadows the outer key in the whole arrow, and holds nothing yet at the write.
+    expect(lint('m.ts', ts(['  let key = `project:${id}`;', '  const f = () => {', '    redis.set(key, "v");', '    var key = `project:${tenantId}:${id}`;', '  };']))).toEqual(['6 unresolved']);
+  });
+
   it('treats a var declaration (function-scoped in JS) in a block as the same variable', () => {
     expect(lint('m.js', ['const Redis = require("ioredis");', 'const redis = new Redis();', 'function put(tenantId, id) {', '  var key = `project:${tenantId}:${id}`;', '  if (id) {', '    var key = `project:${id}`;', '  }', '  redis.set(key, "v");', '}', ''].join('\n'))).toEqual(['8 no_tenant_scope project:{id}']);
   });

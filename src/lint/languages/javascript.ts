@@ -24,6 +24,8 @@ function boundNames(pattern: SgNode): SgNode[] {
 
 // Where a `let`/`const` lives: its nearest enclosing block (a `for (let …)` head's is the loop).
 const JS_BLOCKS: ReadonlySet<string> = new Set(['statement_block', 'program', 'for_statement', 'for_in_statement', 'switch_body', 'class_static_block']);
+// Where a `var` lives: its function, or the file.
+const JS_FUNCTIONS: ReadonlySet<string> = new Set(['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration', 'generator_function', 'function', 'class_static_block', 'program']);
 
 const PATTERN_KINDS = new Set(['array_pattern', 'object_pattern']);
 
@@ -111,9 +113,10 @@ function adapter(id: 'javascript' | 'typescript', grammar: string): LanguageAdap
       }
       // Destructuring and `for (key of …)` assign values the linter cannot read.
       const target = node.field(kind === 'variable_declarator' ? 'name' : 'left');
-      // `let`/`const` live in their block; `var` in its function, like a plain assignment.
+      // `let`/`const` live in their block, `var` in its whole function (hoisted).
       const declaration = kind === 'variable_declarator' ? node.parent() : null;
-      const block = declaration !== null && kindOf(declaration) === 'lexical_declaration' ? enclosingBlock(declaration, JS_BLOCKS) : null;
+      const declared = declaration === null ? undefined : kindOf(declaration);
+      const block = declared === 'lexical_declaration' ? enclosingBlock(declaration!, JS_BLOCKS) : declared === 'variable_declaration' ? enclosingBlock(declaration!, JS_FUNCTIONS) : null;
       const scoped = <T extends object>(a: T) => (block === null ? a : { ...a, block, wholeBlock: true });
       if (kind === 'for_in_statement' || (target !== null && PATTERN_KINDS.has(kindOf(target)))) {
         if (target === null) return [];
