@@ -88,6 +88,8 @@ export class TemplateResolver {
   /** Templates of assignments worked out without meeting a cycle: valid for every key of the file. */
   private readonly settled = new Map<Assignment, { parts: Alt[] | undefined; depth: number; truncated: boolean }>();
   private readonly inProgress = new Set<Assignment>();
+  /** Finished for this key while a cycle was open: not to be built on for other keys. */
+  private readonly tainted = new Set<Assignment>();
   /** How many times a value still being worked out was met (its result then depends on the path). */
   private cyclesMet = 0;
 
@@ -102,6 +104,7 @@ export class TemplateResolver {
   resolveKey(node: SgNode): KeyAlternative[] {
     truncated = false;
     this.assigned.clear();
+    this.tainted.clear();
     const alts = this.partsOf(node, 0);
     if (alts === undefined) return [undefined];
     const out: KeyAlternative[] = alts.map((parts) => (parts.some((p) => p.kind === 'text' && p.text !== '') ? mergeText(parts) : undefined));
@@ -188,18 +191,20 @@ export class TemplateResolver {
 
   /** The templates one assignment gives its variable (for `k += x`: k's earlier values, then x). */
   private assignedParts(a: Assignment, depth: number): Alt[] | undefined {
-    // Worked out for an earlier key of the file, at this depth or with more depth to spare,
-    // and without meeting a value still being worked out: the same templates again. A file
+    // Worked out for an earlier key of the file, at this depth, and without meeting a value
+    // still being worked out: the same templates again. A file
     // whose thousand closures each assign one outer variable reads each assignment once.
     const done = this.settled.get(a);
-    if (done !== undefined && done.depth <= depth) {
+    if (done !== undefined && done.depth === depth) {
       if (done.truncated) truncated = true;
       return done.parts;
     }
     // Each assignment's templates once per key: a chain of optional `+=` would otherwise be
     // worked out again for every path through it.
     if (this.assigned.has(a)) {
-      if (this.inProgress.has(a)) this.cyclesMet++;
+      // A value still being worked out, or one finished while a cycle was open: what it gives
+      // here depends on the path, so nothing built on it may be kept for other keys.
+      if (this.inProgress.has(a) || this.tainted.has(a)) this.cyclesMet++;
       return this.assigned.get(a);
     }
     // In progress: a value that reads itself (`k = k + "x"` in a loop) sees a hole there.
@@ -211,6 +216,7 @@ export class TemplateResolver {
     this.inProgress.delete(a);
     this.assigned.set(a, parts);
     if (this.cyclesMet === cyclesBefore) this.settled.set(a, { parts, depth, truncated });
+    else this.tainted.add(a);
     truncated ||= truncatedBefore;
     return parts;
   }
@@ -316,10 +322,14 @@ export class TemplateResolver {
       // Assignments written after the use can reach it too where the use is in a function
       // nested in this scope (called after them), or where the variable outlives this
       // function's calls (an earlier call left them).
-      const after = (i !== around[0] || declaredOutside) && !(i < 0 && this.adapter.fileScopeUnordered === true) ? assignments.filter((a) => a.scope === i && a.start >= end) : NONE;
+      const later = (i !== around[0] || declaredOutside) && !(i < 0 && this.adapter.fileScopeUnordered === true) ? assignments.filter((a) => a.scope === i && a.start >= end) : NONE;
+      // A closure may run after any of them; an earlier call's leftovers only matter where
+      // no assignment of this call always runs first.
+      const after = i !== around[0] ? later : NONE;
+      const leftover = i === around[0] ? later : NONE;
       if (own.length === 0) {
         if (param) return { assignments: [...carried, ...innerOf()], unknown: true };
-        carried.push(...after);
+        carried.push(...later);
         continue;
       }
       const loop = this.loopCarried(use, assignments, i, at, s);
@@ -334,11 +344,11 @@ export class TemplateResolver {
         return { assignments: [...carried, ...own.slice(k), ...later, ...after, ...innerOf()], unknown: false };
       }
       if (declaredOutside) {
-        carried.push(...own, ...loop.later, ...after);
+        carried.push(...own, ...loop.later, ...after, ...leftover);
         continue;
       }
       // No assignment always runs before the use: the value it had before them may reach it too.
-      return { assignments: [...carried, ...own, ...loop.later, ...after, ...innerOf()], unknown: param };
+      return { assignments: [...carried, ...own, ...loop.later, ...after, ...leftover, ...innerOf()], unknown: param };
     }
     return { assignments: [...carried, ...innerOf()], unknown: false };
   }

@@ -220,6 +220,38 @@ describe('block-scoped declarations (JS let/const, Go :=, Java and C# locals)', 
     expect(lint('m.js', ['const Redis = require("ioredis");', 'const redis = new Redis();', 'function put(tenantId, id, x) {', '  if (x) key = `project:${tenantId}:${id}`;', '  redis.set(key, "v");', '}', 'let key = `project:${legacyId}`;', ''].join('\n'))).toEqual(['5 no_tenant_scope project:{legacyId}']);
   });
 
+  it('does not give a write what its own function always overwrites first', () => {
+    expect(lint('m.js', ['const Redis = require("ioredis");', 'const redis = new Redis();', 'let key;', 'function put(tenantId, id) {', '  key = `project:${tenantId}:${id}`;', '  redis.set(key, "v");', '  key = `project:${id}`;', '}', ''].join('\n'))).toEqual([]);
+  });
+
+  it('reads a Python comprehension’s variable as its own, never a module value of the same name', () => {
+    expect(lint('m.py', ['def warm(pids, v):', '    return [cache.set(key, v) for key in pids]', '', 'key = f"project:{tenant_id}:default"', ''].join('\n'))).toEqual(['2 unresolved']);
+  });
+
+  it('judges a write the same whatever writes come before it in the file', () => {
+    const w1 = '  redis.set(`${k}${m}`, "v");';
+    const w2 = '    redis.set(m, "v");';
+    const body = (withEarlier: boolean) => [
+      '  let m = "project:";',
+      '  let k = m;',
+      '  k = m + k;',
+      withEarlier ? w1 : '',
+      '  if (tenantId) m = k + ":" + id;',
+      '  for (const x of [1]) {',
+      withEarlier ? w2 : '',
+      '    const f = () => { k = m; m = `project:${id}`; };',
+      '    m += `project:${id}`;',
+      '  }',
+      '  k = `project:${id}`;',
+      '  k = `:${k}`;',
+      '  m = `project:${id}`;',
+      '  redis.set(k + m, "v");',
+    ];
+    const last = (findings: string[]) => findings.filter((f) => f.startsWith('17 '));
+    expect(last(lint('m.ts', ts(body(true))))).toEqual(last(lint('m.ts', ts(body(false)))));
+    expect(last(lint('m.ts', ts(body(false))))).toHaveLength(1);
+  });
+
   it('reads a JS var as one variable across its whole function, around closures too', () => {
     expect(lint('m.ts', ts(['  var key = `project:${id}`;', '  const f = () => {', '    if (tenantId) key = `project:${tenantId}:${id}`;', '    redis.set(key, "v");', '  };']))).toEqual(['7 no_tenant_scope project:{id}']);
     // The hoisted var shadows the outer key in the whole arrow, and holds nothing yet at the write.

@@ -115,9 +115,18 @@ export const PYTHON: LanguageAdapter = {
   readCall,
   shape,
   functionKinds: ['function_definition', 'lambda'],
-  assignmentKinds: ['assignment', 'augmented_assignment', 'named_expression', 'for_statement', 'as_pattern'],
+  assignmentKinds: ['assignment', 'augmented_assignment', 'named_expression', 'for_statement', 'as_pattern', 'for_in_clause'],
   readAssignment(node) {
     const kind = kindOf(node);
+    if (kind === 'for_in_clause') {
+      // `[cache.set(key, v) for key in keys]`: the element comes first in the text but runs
+      // after the clause, so the value is taken at the comprehension's opening bracket.
+      const target = node.field('left');
+      const opening = node.parent()?.child(0) ?? null;
+      if (target === null || opening === null) return [];
+      const names = kindOf(target) === 'identifier' ? [target] : target.findAll({ rule: { kind: 'identifier' } });
+      return names.map((n) => ({ name: n.text(), value: null, at: opening }));
+    }
     if (kind === 'for_statement' || kind === 'as_pattern') {
       // `for key in keys:` / `with open_key() as key:`: values the linter cannot read, taken at
       // the target.
