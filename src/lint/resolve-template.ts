@@ -85,13 +85,6 @@ export class TemplateResolver {
   private readonly shapes = new WeakMap<SgNode, ExprShape>();
   private readonly texts = new WeakMap<SgNode, string>();
   private readonly variables = new WeakMap<Assignment[], { declarations: Assignment[]; of: string[] }>();
-  /** Templates of assignments worked out without meeting a cycle: valid for every key of the file. */
-  private readonly settled = new Map<Assignment, { parts: Alt[] | undefined; depth: number; truncated: boolean }>();
-  private readonly inProgress = new Set<Assignment>();
-  /** Finished for this key while a cycle was open: not to be built on for other keys. */
-  private readonly tainted = new Set<Assignment>();
-  /** How many times a value still being worked out was met (its result then depends on the path). */
-  private cyclesMet = 0;
 
   constructor(
     private readonly adapter: LanguageAdapter,
@@ -104,7 +97,6 @@ export class TemplateResolver {
   resolveKey(node: SgNode): KeyAlternative[] {
     truncated = false;
     this.assigned.clear();
-    this.tainted.clear();
     const alts = this.partsOf(node, 0);
     if (alts === undefined) return [undefined];
     const out: KeyAlternative[] = alts.map((parts) => (parts.some((p) => p.kind === 'text' && p.text !== '') ? mergeText(parts) : undefined));
@@ -183,7 +175,20 @@ export class TemplateResolver {
     const { start, end } = extentOf(use);
     const reaching = this.reaching(use, name, start, end);
     if (reaching.assignments.length === 0) return undefined;
-    const each = reaching.assignments.map((a) => this.assignedParts(a, depth));
+    // Past MAX_ALTERNATIVES distinct templates the key is judged by the first ones anyway: stop
+    // there (as a cut union would) instead of working out every other value — a file whose
+    // thousands of closures each assign one outer variable would cost each key all of them.
+    const each: (Alt[] | undefined)[] = [];
+    const distinct = new Set<string>();
+    for (const a of reaching.assignments) {
+      const alts = this.assignedParts(a, depth);
+      each.push(alts);
+      for (const alt of alts ?? []) distinct.add(altKey(alt));
+      if (distinct.size > MAX_ALTERNATIVES) {
+        truncated = true;
+        break;
+      }
+    }
     if (each.every((alts) => alts === undefined) && !reaching.unknown) return undefined;
     const hole = (): Alt[] => [[this.hole(use, depth)]];
     return union([...each.map((alts) => alts ?? hole()), ...(reaching.unknown ? [hole()] : [])]);
@@ -191,33 +196,15 @@ export class TemplateResolver {
 
   /** The templates one assignment gives its variable (for `k += x`: k's earlier values, then x). */
   private assignedParts(a: Assignment, depth: number): Alt[] | undefined {
-    // Worked out for an earlier key of the file, at this depth, and without meeting a value
-    // still being worked out: the same templates again. A file
-    // whose thousand closures each assign one outer variable reads each assignment once.
-    const done = this.settled.get(a);
-    if (done !== undefined && done.depth === depth) {
-      if (done.truncated) truncated = true;
-      return done.parts;
-    }
     // Each assignment's templates once per key: a chain of optional `+=` would otherwise be
-    // worked out again for every path through it.
-    if (this.assigned.has(a)) {
-      // A value still being worked out, or one finished while a cycle was open: what it gives
-      // here depends on the path, so nothing built on it may be kept for other keys.
-      if (this.inProgress.has(a) || this.tainted.has(a)) this.cyclesMet++;
-      return this.assigned.get(a);
-    }
+    // worked out again for every path through it. Not across keys: a value met while a cycle
+    // is open is cut short, and keeping it would make a write's result depend on the writes
+    // before it.
+    if (this.assigned.has(a)) return this.assigned.get(a);
     // In progress: a value that reads itself (`k = k + "x"` in a loop) sees a hole there.
     this.assigned.set(a, undefined);
-    this.inProgress.add(a);
-    const [cyclesBefore, truncatedBefore] = [this.cyclesMet, truncated];
-    truncated = false;
     const parts = this.assignedPartsUncached(a, depth);
-    this.inProgress.delete(a);
     this.assigned.set(a, parts);
-    if (this.cyclesMet === cyclesBefore) this.settled.set(a, { parts, depth, truncated });
-    else this.tainted.add(a);
-    truncated ||= truncatedBefore;
     return parts;
   }
 
@@ -322,14 +309,13 @@ export class TemplateResolver {
       // Assignments written after the use can reach it too where the use is in a function
       // nested in this scope (called after them), or where the variable outlives this
       // function's calls (an earlier call left them).
-      const later = (i !== around[0] || declaredOutside) && !(i < 0 && this.adapter.fileScopeUnordered === true) ? assignments.filter((a) => a.scope === i && a.start >= end) : NONE;
-      // A closure may run after any of them; an earlier call's leftovers only matter where
-      // no assignment of this call always runs first.
-      const after = i !== around[0] ? later : NONE;
-      const leftover = i === around[0] ? later : NONE;
+      // A closure may run after any of them. A variable that outlives the call may hold another
+      // call's value even after this call assigned it: async functions, goroutines and
+      // recursion interleave, and an unscoped value left there is a leak.
+      const after = (i !== around[0] || declaredOutside) && !(i < 0 && this.adapter.fileScopeUnordered === true) ? assignments.filter((a) => a.scope === i && a.start >= end) : NONE;
       if (own.length === 0) {
         if (param) return { assignments: [...carried, ...innerOf()], unknown: true };
-        carried.push(...later);
+        carried.push(...after);
         continue;
       }
       const loop = this.loopCarried(use, assignments, i, at, s);
@@ -344,11 +330,11 @@ export class TemplateResolver {
         return { assignments: [...carried, ...own.slice(k), ...later, ...after, ...innerOf()], unknown: false };
       }
       if (declaredOutside) {
-        carried.push(...own, ...loop.later, ...after, ...leftover);
+        carried.push(...own, ...loop.later, ...after);
         continue;
       }
       // No assignment always runs before the use: the value it had before them may reach it too.
-      return { assignments: [...carried, ...own, ...loop.later, ...after, ...leftover, ...innerOf()], unknown: param };
+      return { assignments: [...carried, ...own, ...loop.later, ...after, ...innerOf()], unknown: param };
     }
     return { assignments: [...carried, ...innerOf()], unknown: false };
   }
@@ -414,7 +400,7 @@ export class TemplateResolver {
   private declaresParameter(scope: number, fn: SgNode, name: string): boolean {
     let text = this.parameterText.get(scope);
     if (text === undefined) {
-      text = parametersOf(this.adapter.grammar, fn);
+      text = this.adapter.parameterText?.(fn) ?? parametersOf(this.adapter.grammar, fn);
       this.parameterText.set(scope, text);
     }
     if (!text.includes(name)) return false;
@@ -528,7 +514,7 @@ function product(slots: readonly (Alt[] | undefined)[]): Alt[] | undefined {
   return out;
 }
 
-// Templates kept for an assignment come back for every key that reads it: each is spelled once.
+// An assignment's templates come back for every path of a key that reads it: each is spelled once.
 const altKeys = new WeakMap<Alt, string>();
 
 function altKey(alt: Alt): string {

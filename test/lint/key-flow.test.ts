@@ -220,12 +220,17 @@ describe('block-scoped declarations (JS let/const, Go :=, Java and C# locals)', 
     expect(lint('m.js', ['const Redis = require("ioredis");', 'const redis = new Redis();', 'function put(tenantId, id, x) {', '  if (x) key = `project:${tenantId}:${id}`;', '  redis.set(key, "v");', '}', 'let key = `project:${legacyId}`;', ''].join('\n'))).toEqual(['5 no_tenant_scope project:{legacyId}']);
   });
 
-  it('does not give a write what its own function always overwrites first', () => {
-    expect(lint('m.js', ['const Redis = require("ioredis");', 'const redis = new Redis();', 'let key;', 'function put(tenantId, id) {', '  key = `project:${tenantId}:${id}`;', '  redis.set(key, "v");', '  key = `project:${id}`;', '}', ''].join('\n'))).toEqual([]);
+  it('reports a value another call may leave in a variable that outlives the call, even after this call assigns it', () => {
+    // Concurrent async calls (or goroutines) interleave: the unscoped value can be there at the write.
+    expect(lint('m.js', ['const Redis = require("ioredis");', 'const redis = new Redis();', 'let key;', 'async function put(tenantId, id) {', '  key = `project:${tenantId}:${id}`;', '  await 0;', '  redis.set(key, "v");', '  key = `project:${id}`;', '}', ''].join('\n'))).toEqual(['7 no_tenant_scope project:{id}']);
+    expect(lint('m.go', ['package m', 'var key string', 'func put(tenantID string, id string) {', '\tkey = "project:" + tenantID + ":" + id', '\trdb.Set(ctx, key, "v", 0)', '\tkey = "project:" + id', '}', ''].join('\n'))).toEqual(['5 no_tenant_scope project:{id}']);
   });
 
   it('reads a Python comprehension’s variable as its own, never a module value of the same name', () => {
     expect(lint('m.py', ['def warm(pids, v):', '    return [cache.set(key, v) for key in pids]', '', 'key = f"project:{tenant_id}:default"', ''].join('\n'))).toEqual(['2 unresolved']);
+    // …and it does not leak out of the comprehension (Python 3).
+    expect(lint('m.py', ['def put(pid, v, ids):', '    key = f"project:{pid}"', '    ks = [k for key in ids]', '    cache.set(key, v)', ''].join('\n'))).toEqual(['4 no_tenant_scope project:{pid}']);
+    expect(lint('m.py', ['def put(pid, v, ids):', '    key = f"project:{pid}"', '    ok = any(k for key in ids)', '    cache.set(key, v)', ''].join('\n'))).toEqual(['4 no_tenant_scope project:{pid}']);
   });
 
   it('judges a write the same whatever writes come before it in the file', () => {

@@ -2,6 +2,8 @@ import type { SgNode } from '@ast-grep/napi';
 import type { CallShape, ExprShape, LanguageAdapter } from '../lint-types.js';
 import { ESCAPE_SEQUENCE, argumentNodes, assigned, captures, escapeRegex, kindOf, unescapeSequence } from './syntax-helpers.js';
 
+const COMPREHENSIONS = ['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression'];
+
 const INTERPOLATION_EXTRAS = new Set(['type_conversion', 'format_specifier']);
 
 function readCall(node: SgNode): CallShape | undefined {
@@ -114,19 +116,20 @@ export const PYTHON: LanguageAdapter = {
   callKinds: ['call'],
   readCall,
   shape,
-  functionKinds: ['function_definition', 'lambda'],
-  assignmentKinds: ['assignment', 'augmented_assignment', 'named_expression', 'for_statement', 'as_pattern', 'for_in_clause'],
+  // A comprehension is a scope of its own in Python 3: its `for` variables, read as its
+  // parameters, hold values the linter cannot read and never leak into the function around it.
+  functionKinds: ['function_definition', 'lambda', ...COMPREHENSIONS],
+  parameterText(fn) {
+    if (!COMPREHENSIONS.includes(kindOf(fn))) return undefined;
+    return fn
+      .children()
+      .filter((c) => kindOf(c) === 'for_in_clause')
+      .map((c) => c.field('left')?.text() ?? '')
+      .join(' ');
+  },
+  assignmentKinds: ['assignment', 'augmented_assignment', 'named_expression', 'for_statement', 'as_pattern'],
   readAssignment(node) {
     const kind = kindOf(node);
-    if (kind === 'for_in_clause') {
-      // `[cache.set(key, v) for key in keys]`: the element comes first in the text but runs
-      // after the clause, so the value is taken at the comprehension's opening bracket.
-      const target = node.field('left');
-      const opening = node.parent()?.child(0) ?? null;
-      if (target === null || opening === null) return [];
-      const names = kindOf(target) === 'identifier' ? [target] : target.findAll({ rule: { kind: 'identifier' } });
-      return names.map((n) => ({ name: n.text(), value: null, at: opening }));
-    }
     if (kind === 'for_statement' || kind === 'as_pattern') {
       // `for key in keys:` / `with open_key() as key:`: values the linter cannot read, taken at
       // the target.
