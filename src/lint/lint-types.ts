@@ -117,6 +117,8 @@ export interface LanguageAdapter {
    * and a nested catch's whole text would be searched for every name around it.
    */
   assignmentHead?(node: SgNode): SgNode | null;
+  /** An assignment that binds in the scope around this function-like one (a walrus in a comprehension). */
+  bindsOutside?(fn: SgNode, assignment: SgNode): boolean;
   /** The names a function-like scope binds where it has no parameter list (a comprehension's `for`). */
   parameterText?(fn: SgNode): string | undefined;
   /** File-level declarations apply wherever they are written (Go's package scope). */

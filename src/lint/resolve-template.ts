@@ -458,6 +458,7 @@ export class TemplateResolver {
       for (let k = open.length - 1; k >= 0; k--) {
         const f = scopes[open[k]!]!;
         if (f.start <= site.start && site.end <= f.end && !(f.start === site.start && f.end === site.end)) {
+          if (f.node !== undefined && this.adapter.bindsOutside?.(f.node, site.node) === true) continue;
           site.scope = open[k]!;
           break;
         }

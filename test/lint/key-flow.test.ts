@@ -228,7 +228,9 @@ describe('block-scoped declarations (JS let/const, Go :=, Java and C# locals)', 
 
   it('reads a Python comprehension’s variable as its own, never a module value of the same name', () => {
     expect(lint('m.py', ['def warm(pids, v):', '    return [cache.set(key, v) for key in pids]', '', 'key = f"project:{tenant_id}:default"', ''].join('\n'))).toEqual(['2 unresolved']);
-    // …and it does not leak out of the comprehension (Python 3).
+    // A walrus in a comprehension assigns the variable around it (PEP 572).
+    expect(lint('m.py', ['key = f"project:{tenant_id}:{pid}"', '[(key := f"project:{x}") for x in ids]', 'cache.set(key, v)', ''].join('\n'))).toEqual(['3 no_tenant_scope project:{x}']);
+    // …and its for variable does not leak out of the comprehension (Python 3).
     expect(lint('m.py', ['def put(pid, v, ids):', '    key = f"project:{pid}"', '    ks = [k for key in ids]', '    cache.set(key, v)', ''].join('\n'))).toEqual(['4 no_tenant_scope project:{pid}']);
     expect(lint('m.py', ['def put(pid, v, ids):', '    key = f"project:{pid}"', '    ok = any(k for key in ids)', '    cache.set(key, v)', ''].join('\n'))).toEqual(['4 no_tenant_scope project:{pid}']);
   });

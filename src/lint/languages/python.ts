@@ -119,6 +119,8 @@ export const PYTHON: LanguageAdapter = {
   // A comprehension is a scope of its own in Python 3: its `for` variables, read as its
   // parameters, hold values the linter cannot read and never leak into the function around it.
   functionKinds: ['function_definition', 'lambda', ...COMPREHENSIONS],
+  // PEP 572: `(key := …)` in a comprehension assigns the variable of the scope around it.
+  bindsOutside: (fn, assignment) => COMPREHENSIONS.includes(kindOf(fn)) && kindOf(assignment) === 'named_expression',
   parameterText(fn) {
     if (!COMPREHENSIONS.includes(kindOf(fn))) return undefined;
     return fn
