@@ -40,6 +40,11 @@ export function decodeValue(bytes: Uint8Array, opts: DecodeOptions): DecodeResul
   } catch (error) {
     // Anything else is a bug in this layer, not a property of the payload: let it surface.
     if (!(error instanceof DecodeError)) throw error;
-    return { ok: false, reason: error.reason, format: error.format ?? opts.format, detail: error.message };
+    return decodeFailure(error, opts.format);
   }
+}
+
+/** The result for a payload that failed with `error` under a pattern's `format`. */
+export function decodeFailure(error: DecodeError, format: FormatName): DecodeResult {
+  return { ok: false, reason: error.reason, format: error.format ?? format, detail: error.message };
 }

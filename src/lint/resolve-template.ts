@@ -302,17 +302,16 @@ export class TemplateResolver {
       const s = i < 0 ? FILE_SCOPE : scopes[i]!;
       // Before the point and not around it (`k = "x:" + k` reads k's earlier value); Go's
       // package-level declarations wherever they are written.
-      const own = assignments.filter((a) => a.scope === i && (a.end <= at || (i < 0 && this.adapter.fileScopeUnordered === true && !(a.start <= at && end <= a.end))));
+      const unordered = i < 0 && this.adapter.fileScopeUnordered === true;
+      const own = assignments.filter((a) => a.scope === i && (a.end <= at || (unordered && !(a.start <= at && end <= a.end))));
       if (i >= 0) outermost = i;
       const param = s.node !== undefined && this.declaresParameter(i, s.node, name);
       const declaredOutside = declaredIn !== undefined && declaredIn !== i && !param;
-      // Assignments written after the use can reach it too where the use is in a function
-      // nested in this scope (called after them), or where the variable outlives this
-      // function's calls (an earlier call left them).
-      // A closure may run after any of them. A variable that outlives the call may hold another
-      // call's value even after this call assigned it: async functions, goroutines and
-      // recursion interleave, and an unscoped value left there is a leak.
-      const after = (i !== around[0] || declaredOutside) && !(i < 0 && this.adapter.fileScopeUnordered === true) ? assignments.filter((a) => a.scope === i && a.start >= end) : NONE;
+      // Assignments written after the use reach it too where the use is in a function nested
+      // in this scope (called after them), or where the variable outlives this function's
+      // calls: another call may leave its value even after this one assigned it (async
+      // functions, goroutines and recursion interleave, and an unscoped value there is a leak).
+      const after = (i !== around[0] || declaredOutside) && !unordered ? assignments.filter((a) => a.scope === i && a.start >= end) : NONE;
       if (own.length === 0) {
         if (param) return { assignments: [...carried, ...innerOf()], unknown: true };
         carried.push(...after);
@@ -467,7 +466,6 @@ export class TemplateResolver {
     this.sites = sites;
     return sites;
   }
-
 }
 
 /**

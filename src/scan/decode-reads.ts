@@ -1,5 +1,5 @@
 import { sniffCompression } from '../decode/compression/sniff-compression.js';
-import { decodeValue, type DecodeOptions } from '../decode/decode-value.js';
+import { decodeFailure, decodeValue, type DecodeOptions } from '../decode/decode-value.js';
 import type { DecompressPool, PeelItem } from '../decode/threads/decompress-pool.js';
 import { DecompressThreadFailed } from '../decode/threads/decompress-thread-failed.js';
 import type { DecodeResult, ReadValue } from '../types.js';
@@ -36,21 +36,17 @@ export async function decodeReads(
     const read = reads[i] as Extract<ReadValue, { status: 'value' }>;
     return { bytes: read.bytes, compression: options[i]!.compression, maxBytes: options[i]!.maxBytes };
   });
-  const peeledValues = new Set<number>();
   try {
     await pool.peel(items, (j, peeled) => {
       const i = offload[j]!;
       const opts = options[i]!;
-      results[i] = peeled.ok
-        ? decodeValue(peeled.bytes, { ...opts, compression: 'none' })
-        : { ok: false, reason: peeled.error.reason, format: peeled.error.format ?? opts.format, detail: peeled.error.message };
-      peeledValues.add(i);
+      results[i] = peeled.ok ? decodeValue(peeled.bytes, { ...opts, compression: 'none' }) : decodeFailure(peeled.error, opts.format);
     });
   } catch (err) {
     if (!(err instanceof DecompressThreadFailed)) throw err;
     // The threads are a speed-up, not a dependency: what they did not answer is decoded here
     // (a thread's bug, if that is what it was, then surfaces here as decodeValue's would).
-    for (const i of offload) if (!peeledValues.has(i)) results[i] = decodeRead(reads[i]!, options[i]!);
+    for (const i of offload) results[i] ??= decodeRead(reads[i]!, options[i]!);
   }
   return results;
 }

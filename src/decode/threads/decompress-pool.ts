@@ -121,7 +121,6 @@ export class DecompressPool {
 
   private submit(items: readonly PeelItem[]): Promise<Extract<PeelResponse, { output: ArrayBuffer }>> {
     if (this.closed) return Promise.reject(new DecompressThreadFailed('decompression pool closed'));
-    if (this.brokenBy) return Promise.reject(this.brokenBy);
     return new Promise((resolve, reject) => {
       this.queue.push({ items, resolve, reject });
       this.dispatch();

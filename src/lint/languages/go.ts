@@ -6,6 +6,11 @@ import { argumentNodes, assigned, captures, enclosingBlock, escapeRegex, kindOf,
 // clauses (`if k := …; ok {`'s k lives in the whole if statement).
 const GO_BLOCKS: ReadonlySet<string> = new Set(['block', 'if_statement', 'for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement', 'expression_case', 'default_case', 'type_case', 'communication_case', 'source_file']);
 
+/** The names an expression list assigns, `_` left out. */
+function namedIdentifiers(list: SgNode): SgNode[] {
+  return list.namedChildren().filter((n) => kindOf(n) === 'identifier' && n.text() !== '_');
+}
+
 const CONTENT = new Set(['interpreted_string_literal_content', 'raw_string_literal_content']);
 const ESCAPE = new Set(['escape_sequence']);
 
@@ -69,20 +74,20 @@ export const GO: LanguageAdapter = {
       // `switch key := v.(type)`: a new key in every case, holding a value the linter cannot read.
       const alias = node.field('alias');
       if (alias === null) return [];
-      return alias.namedChildren().flatMap((n) => (kindOf(n) === 'identifier' && n.text() !== '_' ? [{ name: n.text(), value: null, at: alias, block: node }] : []));
+      return namedIdentifiers(alias).map((n) => ({ name: n.text(), value: null, at: alias, block: node }));
     }
     if (kind === 'receive_statement') {
       // `case key := <-ch:` (a new key in the case) or `case key = <-ch:`: a channel's value.
       const left = node.field('left');
       if (left === null) return [];
       const block = node.children().some((c) => c.text() === ':=') ? enclosingBlock(node, GO_BLOCKS) : null;
-      return left.namedChildren().flatMap((n) => (kindOf(n) === 'identifier' && n.text() !== '_' ? [block === null ? { name: n.text(), value: null } : { name: n.text(), value: null, block }] : []));
+      return namedIdentifiers(left).map((n) => (block === null ? { name: n.text(), value: null } : { name: n.text(), value: null, block }));
     }
-    if (kindOf(node) === 'range_clause') {
+    if (kind === 'range_clause') {
       // `for _, key := range keys`: values the linter cannot read, taken at the loop's head.
       const left = node.field('left');
       if (left === null) return [];
-      return left.namedChildren().flatMap((n) => (kindOf(n) === 'identifier' && n.text() !== '_' ? [{ name: n.text(), value: null, at: left }] : []));
+      return namedIdentifiers(left).map((n) => ({ name: n.text(), value: null, at: left }));
     }
     const spec = kind === 'var_spec' || kind === 'const_spec';
     const names = spec ? node.fieldChildren('name') : (node.field('left')?.namedChildren() ?? []);

@@ -24,8 +24,9 @@ function boundNames(pattern: SgNode): SgNode[] {
 
 // Where a `let`/`const` lives: its nearest enclosing block (a `for (let …)` head's is the loop).
 const JS_BLOCKS: ReadonlySet<string> = new Set(['statement_block', 'program', 'for_statement', 'for_in_statement', 'switch_body', 'class_static_block']);
+const FUNCTION_KINDS = ['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration', 'generator_function', 'function'];
 // Where a `var` lives: its function, or the file.
-const JS_FUNCTIONS: ReadonlySet<string> = new Set(['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration', 'generator_function', 'function', 'class_static_block', 'program']);
+const JS_FUNCTIONS: ReadonlySet<string> = new Set([...FUNCTION_KINDS, 'class_static_block', 'program']);
 
 const PATTERN_KINDS = new Set(['array_pattern', 'object_pattern']);
 
@@ -101,7 +102,7 @@ function adapter(id: 'javascript' | 'typescript', grammar: string): LanguageAdap
     callKinds: ['call_expression'],
     readCall,
     shape,
-    functionKinds: ['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration', 'generator_function', 'function'],
+    functionKinds: FUNCTION_KINDS,
     assignmentKinds: ['variable_declarator', 'assignment_expression', 'augmented_assignment_expression', 'for_in_statement', 'catch_clause'],
     readAssignment(node) {
       const kind = kindOf(node);
